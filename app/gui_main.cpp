@@ -15,14 +15,14 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/paths.h"
-#include "ui/engine_settings.h"
-#include "ui/engine_setup.h"
-#include "ui/image_prompt_panel.h"
-#include "ui/main_window.h"
-#include "ui/models_readme.h"
-#include "ui/parameters_panel.h"
-#include "ui/pose_panel.h"
-#include "ui/settings_dialog.h"
+#include "ui/settings/engine_settings.h"
+#include "ui/generation/engine_setup.h"
+#include "ui/image_prompts/image_prompt_panel.h"
+#include "ui/window/main_window.h"
+#include "ui/settings/models_readme.h"
+#include "ui/generation/parameters_panel.h"
+#include "ui/pose_editor/pose_panel.h"
+#include "ui/settings/settings_dialog.h"
 
 namespace {
 

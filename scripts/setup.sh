@@ -9,6 +9,7 @@ PACKAGES=(
   qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
   libopencv-dev libpng-dev
+  libopenblas0-pthread
   libspdlog-dev libfmt-dev nlohmann-json3-dev
   libicu-dev
   libgtest-dev libgmock-dev

@@ -12,11 +12,11 @@
 #include "core/io/image.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/gui_app.h"
-#include "ui/image_convert.h"
-#include "ui/image_prompt_panel.h"
-#include "ui/image_prompt_row.h"
-#include "ui/pose_document.h"
-#include "ui/pose_panel.h"
+#include "ui/common/image_convert.h"
+#include "ui/image_prompts/image_prompt_panel.h"
+#include "ui/image_prompts/image_prompt_row.h"
+#include "ui/pose_editor/pose_document.h"
+#include "ui/pose_editor/pose_panel.h"
 
 using namespace poseforge;
 using poseforge::test::fixture;

@@ -5,7 +5,7 @@
 #include <QToolBar>
 
 #include "tests/support/gui_app.h"
-#include "ui/main_window.h"
+#include "ui/window/main_window.h"
 
 TEST(MainWindow, HasTheDesignDocksAndShortcuts) {
   poseforge::test::GuiEnv env;

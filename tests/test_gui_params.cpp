@@ -11,12 +11,12 @@
 
 #include "core/presets/preset.h"
 #include "tests/support/gui_app.h"
-#include "ui/main_window.h"
-#include "ui/parameters_panel.h"
-#include "ui/preset_bar.h"
-#include "ui/prompt_highlighter.h"
-#include "ui/sampler_schedule.h"
-#include "ui/slider_spin_box.h"
+#include "ui/window/main_window.h"
+#include "ui/generation/parameters_panel.h"
+#include "ui/generation/preset_bar.h"
+#include "ui/generation/prompt_highlighter.h"
+#include "ui/generation/sampler_schedule.h"
+#include "ui/common/slider_spin_box.h"
 
 using poseforge::pipeline::Request;
 using poseforge::test::GuiEnv;

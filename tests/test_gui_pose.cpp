@@ -21,9 +21,9 @@
 #include "core/pose/pose_json.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/gui_app.h"
-#include "ui/pose_canvas.h"
-#include "ui/pose_document.h"
-#include "ui/pose_panel.h"
+#include "ui/pose_editor/pose_canvas.h"
+#include "ui/pose_editor/pose_document.h"
+#include "ui/pose_editor/pose_panel.h"
 
 using namespace poseforge;
 using poseforge::test::fixture;

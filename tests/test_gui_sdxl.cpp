@@ -13,12 +13,12 @@
 #include "tests/support/fixtures.h"
 #include "tests/support/gui_app.h"
 #include "tests/support/standing_pose.h"
-#include "ui/engine_setup.h"
-#include "ui/generation_controller.h"
-#include "ui/main_window.h"
-#include "ui/parameters_panel.h"
-#include "ui/pose_panel.h"
-#include "ui/result_view.h"
+#include "ui/generation/engine_setup.h"
+#include "ui/generation/generation_controller.h"
+#include "ui/window/main_window.h"
+#include "ui/generation/parameters_panel.h"
+#include "ui/pose_editor/pose_panel.h"
+#include "ui/results/result_view.h"
 
 using namespace poseforge;
 using namespace poseforge::ui;

@@ -1,0 +1,26 @@
+// Painting a Pose as vectors with QPainter in the OpenPose colours (sharp at any zoom).
+#pragma once
+
+#include <optional>
+
+#include <QPainter>
+
+#include "core/pose/pose.h"
+#include "ui/pose_editor/pose_geometry.h"
+
+namespace poseforge::ui {
+
+struct SkeletonHighlight {
+  std::optional<JointRef> selected;  // drawn with a white ring
+  std::optional<JointRef> hovered;   // drawn with a faint ring
+};
+
+// The 17 drawn limbs (60% opaque, the control image's stick width scaled to the view, never
+// thinner than 3 px) and the keypoints (opaque discs with a dark rim so they read on photos).
+void paint_skeleton(QPainter& painter, const pose::Pose& pose, const PoseViewGeometry& geometry,
+                    const SkeletonHighlight& highlight = {});
+
+// Joint radius in widget pixels for a view scale, 3.5-7 px (also the hit-test radius's base).
+double joint_radius(double scale);
+
+}  // namespace poseforge::ui
