@@ -44,7 +44,8 @@ TEST(Samplers, ParityWithDiffusersForEveryFixtureCase) {
     SCOPED_TRACE(key + " class " + r["class"].get<std::string>());
     auto sampler = case_sampler(r);
     sampler->set_timesteps(steps);
-    auto& w = worst[r["class"].get<std::string>() + " as " + sampler->name()];
+    const SamplerChoice choice = test::case_choice(r);
+    auto& w = worst[r["class"].get<std::string>() + " -> " + choice.sampler + " on " + schedule_name(choice.schedule)];
     const auto track = [&](const std::string& what, const torch::Tensor& a, const torch::Tensor& e) {
       EXPECT_TRUE(test::check_close(key + what, a, e, kTolerance));
       if (a.sizes() == e.sizes() && e.numel() > 0) w = std::max(w, test::parity_stats(a, e).rel);

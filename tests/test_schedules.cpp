@@ -10,6 +10,7 @@
 #include "core/diffusion/samplers/sampler.h"
 #include "core/diffusion/samplers/schedule_type.h"
 #include "core/diffusion/samplers/scheduler_class.h"
+#include "core/io/safetensors.h"
 #include "tests/support/expect_error.h"
 #include "tests/support/sampler_fixture.h"
 
@@ -23,7 +24,8 @@ constexpr double kRel = 1e-4;  // float32 schedules against double formulas
 
 // The fixture case of a diffusers class (the first one), its config with _class_name.
 nlohmann::json case_of_class(const std::string& cls) {
-  for (const auto& r : test::load_scheduler_results()["results"]) {
+  const nlohmann::json fixture = test::load_scheduler_results();
+  for (const auto& r : fixture["results"]) {
     if (r["class"] == cls) return r;
   }
   ADD_FAILURE() << "the schedulers fixture has no case of class " << cls;
@@ -33,7 +35,8 @@ nlohmann::json case_of_class(const std::string& cls) {
 // The step counts the fixture holds.
 std::vector<int64_t> fixture_steps() {
   std::set<int64_t> steps;
-  for (const auto& r : test::load_scheduler_results()["results"]) steps.insert(r["steps"].get<int64_t>());
+  const nlohmann::json fixture = test::load_scheduler_results();
+  for (const auto& r : fixture["results"]) steps.insert(r["steps"].get<int64_t>());
   return {steps.begin(), steps.end()};
 }
 
@@ -163,9 +166,10 @@ TEST(Schedules, KarrasAndExponentialFollowTheirFormulasInEveryFamily) {
         std::vector<double> expected;
         for (int64_t i = 0; i < n; ++i) {
           const double f = static_cast<double>(i) / static_cast<double>(n - 1);
-          expected.push_back(type == ScheduleType::Karras
-                                 ? std::pow(std::pow(hi, 1 / 7.0) + f * (std::pow(lo, 1 / 7.0) - std::pow(hi, 1 / 7.0)), 7)
-                                 : std::exp(std::log(hi) + f * (std::log(lo) - std::log(hi))));
+          expected.push_back(
+              type == ScheduleType::Karras
+                  ? std::pow(std::pow(hi, 1 / 7.0) + f * (std::pow(lo, 1 / 7.0) - std::pow(hi, 1 / 7.0)), 7)
+                  : std::exp(std::log(hi) + f * (std::log(lo) - std::log(hi))));
         }
         // Each step's sigma: sigmas()[0, 2, 4, ...] for the second-order samplers (which repeat them).
         std::vector<double> steps_sigmas = values(s->sigmas());

@@ -1,4 +1,4 @@
-// DPM-Solver++ ("DPM++ 2M", "DPM++ 2M Karras", "DPM++ 2M SDE Karras", "DPM Single"): diffusers'
+// DPM-Solver++ ("DPM++ 2M", "DPM++ 2M Karras", "DPM++ 2M SDE", "DPM++ 2M SDE Karras", "DPM Single"): diffusers'
 // DPMSolverMultistepScheduler and DPMSolverSinglestepScheduler, algorithm dpmsolver++ or
 // sde-dpmsolver++, solver order 1 or 2, midpoint or heun solver type.
 #pragma once
@@ -24,8 +24,8 @@ class DpmSolverSampler : public Sampler {
   bool singlestep_;
   bool sde_;
   int order_;
-  std::vector<int> order_list_;  // singlestep: the order of each step
-  torch::Tensor coefs_;          // [calls, 11], see build()
+  std::vector<int> order_list_;         // singlestep: the order of each step
+  torch::Tensor coefs_;                 // [calls, 11], see build()
   std::vector<torch::Tensor> outputs_;  // converted model outputs, newest last (at most 2)
   torch::Tensor stored_sample_;         // singlestep: the sample at the start of a 2-call step
 };

@@ -17,15 +17,17 @@ std::vector<double> lcm_grid_timesteps(int64_t t, int64_t original_steps, int64_
     throw Error("scheduler config: original_inference_steps {} is invalid (expected 1..{})", original_steps, t);
   }
   if (steps > original_steps) {
-    throw Error("sampler 'LCM': {} steps are more than the original_inference_steps {} its timesteps are taken "
-                "from (use at most {} steps, or another schedule)", steps, original_steps, original_steps);
+    throw Error(
+        "sampler 'LCM': {} steps are more than the original_inference_steps {} its timesteps are taken "
+        "from (use at most {} steps, or another schedule)",
+        steps, original_steps, original_steps);
   }
   const int64_t k = t / original_steps;
   std::vector<double> ts;
   // numpy: floor(linspace(0, original_steps, steps, endpoint=False)) indexes the descending grid.
   for (int64_t i = 0; i < steps; ++i) {
-    const auto index = static_cast<int64_t>(std::floor(static_cast<double>(i) * static_cast<double>(original_steps) /
-                                                       static_cast<double>(steps)));
+    const auto index = static_cast<int64_t>(
+        std::floor(static_cast<double>(i) * static_cast<double>(original_steps) / static_cast<double>(steps)));
     ts.push_back(static_cast<double>((original_steps - index) * k - 1));
   }
   return ts;

@@ -61,7 +61,9 @@ const std::vector<std::pair<std::string, Entry>>& table() {
       {"UniPC", {false, "", all, maker<UniPcSampler>()}},
       {"LCM",
        {false, "", all,
-        [](const std::string& n, io::SchedulerConfig c, ScheduleType s) { return std::make_unique<LcmSampler>(n, c, s); }}},
+        [](const std::string& n, io::SchedulerConfig c, ScheduleType s) {
+          return std::make_unique<LcmSampler>(n, c, s);
+        }}},
   };
   return entries;
 }
@@ -81,7 +83,8 @@ std::unique_ptr<Sampler> make_sampler(const std::string& name, const io::Schedul
   return make_sampler(name, ScheduleType::Automatic, config);
 }
 
-std::unique_ptr<Sampler> make_sampler(const std::string& name, ScheduleType schedule, const io::SchedulerConfig& config) {
+std::unique_ptr<Sampler> make_sampler(const std::string& name, ScheduleType schedule,
+                                      const io::SchedulerConfig& config) {
   if (schedule == ScheduleType::ModelDefault) {
     const SamplerChoice choice = sampler_for_config(config);
     return make_sampler(choice.sampler, choice.schedule, config);
@@ -92,7 +95,8 @@ std::unique_ptr<Sampler> make_sampler(const std::string& name, ScheduleType sche
     ScheduleType effective = schedule;
     if (schedule == ScheduleType::Automatic && entry.karras) effective = ScheduleType::Karras;
     const bool sigma_schedule = effective == ScheduleType::Karras || effective == ScheduleType::Exponential;
-    if ((sigma_schedule && !entry.supports.sigmas) || (effective == ScheduleType::SgmUniform && !entry.supports.trailing)) {
+    if ((sigma_schedule && !entry.supports.sigmas) ||
+        (effective == ScheduleType::SgmUniform && !entry.supports.trailing)) {
       throw Error("schedule '{}' is not supported by sampler '{}' (it runs on {})", schedule_name(effective), name,
                   entry.supports.sigmas ? "its own uniform timesteps: use Automatic, Uniform, Karras or Exponential"
                                         : "timesteps only: use Automatic, Uniform or SGM Uniform");

@@ -10,9 +10,9 @@
 namespace poseforge::samplers {
 namespace {
 
-constexpr std::array<ScheduleType, 6> kTypes = {ScheduleType::Automatic,   ScheduleType::Uniform,
-                                                ScheduleType::Karras,      ScheduleType::Exponential,
-                                                ScheduleType::SgmUniform,  ScheduleType::ModelDefault};
+constexpr std::array<ScheduleType, 6> kTypes = {ScheduleType::Automatic,  ScheduleType::Uniform,
+                                                ScheduleType::Karras,     ScheduleType::Exponential,
+                                                ScheduleType::SgmUniform, ScheduleType::ModelDefault};
 
 // Lower case, letters and digits only.
 std::string key_of(const std::string& name) {
@@ -26,10 +26,10 @@ std::string key_of(const std::string& name) {
 
 const std::map<std::string, ScheduleType>& aliases() {
   static const std::map<std::string, ScheduleType> table = {
-      {"", ScheduleType::Automatic},          {"auto", ScheduleType::Automatic},
-      {"normal", ScheduleType::Uniform},      {"linspace", ScheduleType::Uniform},
-      {"sgm", ScheduleType::SgmUniform},      {"trailing", ScheduleType::SgmUniform},
-      {"model", ScheduleType::ModelDefault},  {"default", ScheduleType::ModelDefault},
+      {"", ScheduleType::Automatic},         {"auto", ScheduleType::Automatic},
+      {"normal", ScheduleType::Uniform},     {"linspace", ScheduleType::Uniform},
+      {"sgm", ScheduleType::SgmUniform},     {"trailing", ScheduleType::SgmUniform},
+      {"model", ScheduleType::ModelDefault}, {"default", ScheduleType::ModelDefault},
   };
   return table;
 }
@@ -73,20 +73,11 @@ io::SchedulerConfig apply_schedule(ScheduleType type, io::SchedulerConfig c) {
   };
   switch (type) {
     case ScheduleType::Automatic:
-    case ScheduleType::ModelDefault:
-      break;
-    case ScheduleType::Uniform:
-      set("linspace", false, false);
-      break;
-    case ScheduleType::Karras:
-      set("", true, false);
-      break;
-    case ScheduleType::Exponential:
-      set("", false, true);
-      break;
-    case ScheduleType::SgmUniform:
-      set("trailing", false, false);
-      break;
+    case ScheduleType::ModelDefault: break;
+    case ScheduleType::Uniform: set("linspace", false, false); break;
+    case ScheduleType::Karras: set("", true, false); break;
+    case ScheduleType::Exponential: set("", false, true); break;
+    case ScheduleType::SgmUniform: set("trailing", false, false); break;
   }
   return c;
 }

@@ -31,13 +31,17 @@ std::string multistep_sampler(const io::SchedulerConfig& c) {
   const auto algorithm = raw_or<std::string>(c, "algorithm_type", "dpmsolver++");
   const auto order = raw_or<int>(c, "solver_order", 2);
   if (order != 2) {
-    throw Error("scheduler config: DPMSolverMultistepScheduler with solver_order {} has no sampler here (solver_order "
-                "2 is DPM++ 2M)", order);
+    throw Error(
+        "scheduler config: DPMSolverMultistepScheduler with solver_order {} has no sampler here (solver_order "
+        "2 is DPM++ 2M)",
+        order);
   }
   if (algorithm == "dpmsolver++") return "DPM++ 2M";
   if (algorithm == "sde-dpmsolver++") return "DPM++ 2M SDE";
-  throw Error("scheduler config: DPMSolverMultistepScheduler with algorithm_type '{}' has no sampler here "
-              "(dpmsolver++, sde-dpmsolver++)", algorithm);
+  throw Error(
+      "scheduler config: DPMSolverMultistepScheduler with algorithm_type '{}' has no sampler here "
+      "(dpmsolver++, sde-dpmsolver++)",
+      algorithm);
 }
 
 }  // namespace
@@ -55,14 +59,9 @@ SamplerChoice sampler_for_config(const io::SchedulerConfig& c) {
                 c.class_name.empty() ? "(none)" : c.class_name, known);
   }
   switch (sigma_family(c)) {
-    case SigmaFamily::Karras:
-      choice.schedule = ScheduleType::Karras;
-      break;
-    case SigmaFamily::Exponential:
-      choice.schedule = ScheduleType::Exponential;
-      break;
-    case SigmaFamily::Spaced:
-      break;
+    case SigmaFamily::Karras: choice.schedule = ScheduleType::Karras; break;
+    case SigmaFamily::Exponential: choice.schedule = ScheduleType::Exponential; break;
+    case SigmaFamily::Spaced: break;
   }
   return choice;
 }
