@@ -15,14 +15,12 @@ namespace poseforge::samplers {
 
 DpmSolverSampler::DpmSolverSampler(std::string name, io::SchedulerConfig config, bool singlestep)
     : Sampler(std::move(name), std::move(config)), singlestep_(singlestep) {
-  reject_unsupported(config_, name_,
-                     {"use_beta_sigmas", "use_lu_lambdas", "use_flow_sigmas", "use_dynamic_shifting", "thresholding"});
+  reject_unsupported(config_, name_, {"use_beta_sigmas", "use_lu_lambdas",
+                                      "use_flow_sigmas", "use_dynamic_shifting", "thresholding"});
   const auto algorithm = raw_or<std::string>(config_, "algorithm_type", "dpmsolver++");
   if (algorithm != "dpmsolver++" && algorithm != "sde-dpmsolver++") {
-    throw Error(
-        "scheduler config: algorithm_type '{}' is not supported by sampler '{}' (dpmsolver++, "
-        "sde-dpmsolver++)",
-        algorithm, name_);
+    throw Error("scheduler config: algorithm_type '{}' is not supported by sampler '{}' (dpmsolver++, "
+                "sde-dpmsolver++)", algorithm, name_);
   }
   sde_ = algorithm == "sde-dpmsolver++";
   order_ = raw_or<int>(config_, "solver_order", 2);
@@ -84,17 +82,15 @@ void DpmSolverSampler::build(int64_t steps, torch::Device device) {
   std::vector<float> table;
   std::vector<double> divisor, a, b;
   for (int64_t i = 0; i < steps; ++i) {
-    const auto sig = [&](int64_t k) {
-      return static_cast<float>(sigmas[static_cast<size_t>(std::max<int64_t>(k, 0))]);
-    };
+    const auto sig = [&](int64_t k) { return static_cast<float>(sigmas[static_cast<size_t>(std::max<int64_t>(k, 0))]); };
     const DpmPoint s0(sig(i)), target(sig(i + 1));
     const X0Conversion conv = x0_conversion(config_.prediction_type, s0);
     const DpmCoefs first = dpm_first_order(s0, target, sde_);
     // Second order: multistep from s0 with s1 = the previous point; singlestep from s1 (its stored sample).
     const DpmPoint s1(sig(i - 1));
     const DpmCoefs second = dpm_second_order(singlestep_ ? s1 : s0, s0, s1, target, sde_, solver_type == "heun");
-    table.insert(table.end(), {conv.cx, conv.cm, conv.div, first.a, first.b, first.e, second.a, second.b, second.c,
-                               second.e, second.inv_r0});
+    table.insert(table.end(), {conv.cx, conv.cm, conv.div, first.a, first.b, first.e, second.a, second.b,
+                               second.c, second.e, second.inv_r0});
     divisor.push_back(1.0);
     a.push_back(s0.alpha);
     b.push_back(s0.sigma);
@@ -104,7 +100,8 @@ void DpmSolverSampler::build(int64_t steps, torch::Device device) {
 
   if (singlestep_) {
     const bool lower_final = raw_or<bool>(config_, "lower_order_final", false) ||
-                             raw_or<std::string>(config_, "final_sigmas_type", "zero") == "zero" || steps % order_ != 0;
+                             raw_or<std::string>(config_, "final_sigmas_type", "zero") == "zero" ||
+                             steps % order_ != 0;
     // diffusers' get_order_list: 1, 2, 1, 2, ... ending on a first-order step.
     order_list_.clear();
     for (int64_t i = 0; i < steps; ++i) order_list_.push_back(order_ == 2 ? static_cast<int>(i % 2) + 1 : 1);
@@ -126,9 +123,10 @@ torch::Tensor DpmSolverSampler::update(const torch::Tensor& m, int64_t call, con
     order = std::min<int>(order_list_[static_cast<size_t>(call)], static_cast<int>(outputs_.size()));
   } else {
     const int64_t n = num_calls_;
-    const bool lower_final = call == n - 1 && (raw_or<bool>(config_, "euler_at_final", false) ||
-                                               (raw_or<bool>(config_, "lower_order_final", true) && n < 15) ||
-                                               raw_or<std::string>(config_, "final_sigmas_type", "zero") == "zero");
+    const bool lower_final =
+        call == n - 1 && (raw_or<bool>(config_, "euler_at_final", false) ||
+                          (raw_or<bool>(config_, "lower_order_final", true) && n < 15) ||
+                          raw_or<std::string>(config_, "final_sigmas_type", "zero") == "zero");
     order = (order_ == 1 || calls_done_ < 1 || lower_final) ? 1 : 2;
   }
   if (order == 1) {

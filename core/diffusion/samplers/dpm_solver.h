@@ -24,8 +24,8 @@ class DpmSolverSampler : public Sampler {
   bool singlestep_;
   bool sde_;
   int order_;
-  std::vector<int> order_list_;         // singlestep: the order of each step
-  torch::Tensor coefs_;                 // [calls, 11], see build()
+  std::vector<int> order_list_;  // singlestep: the order of each step
+  torch::Tensor coefs_;          // [calls, 11], see build()
   std::vector<torch::Tensor> outputs_;  // converted model outputs, newest last (at most 2)
   torch::Tensor stored_sample_;         // singlestep: the sample at the start of a 2-call step
 };

@@ -62,8 +62,7 @@ void Kdpm2Sampler::build(int64_t steps, torch::Device device) {
       down[static_cast<size_t>(j)] = d;
       interpol[static_cast<size_t>(j)] = j < n - 2 ? log_midpoint(sj, d) : 0.0f;
     } else {
-      interpol[static_cast<size_t>(j)] =
-          j > 0 ? log_midpoint(sj, static_cast<float>(base[static_cast<size_t>(j - 1)])) : 0.0f;
+      interpol[static_cast<size_t>(j)] = j > 0 ? log_midpoint(sj, static_cast<float>(base[static_cast<size_t>(j - 1)])) : 0.0f;
     }
   }
   // Timesteps: t0, then per step the interpolated point's timestep and the next step's.
@@ -81,9 +80,7 @@ void Kdpm2Sampler::build(int64_t steps, torch::Device device) {
   std::vector<float> table;
   std::vector<double> divisor, a, b;
   for (int64_t i = 0; i < 2 * steps - 1; ++i) {
-    const auto at = [](const std::vector<double>& v, int64_t k) {
-      return static_cast<float>(v[static_cast<size_t>(k)]);
-    };
+    const auto at = [](const std::vector<double>& v, int64_t k) { return static_cast<float>(v[static_cast<size_t>(k)]); };
     const bool first = i % 2 == 0;
     const float sigma = first ? at(sig, i) : at(sig, i - 1);
     float interp = 0, dt = 0, u = 0, input = 0;
@@ -115,8 +112,7 @@ torch::Tensor Kdpm2Sampler::update(const torch::Tensor& m, int64_t call, const t
     first_sample_ = x;
     return x + derivative * c[3];
   }
-  if (!first_sample_.defined())
-    throw Error("sampler '{}': call {} is the second half of a step never begun", name_, call);
+  if (!first_sample_.defined()) throw Error("sampler '{}': call {} is the second half of a step never begun", name_, call);
   torch::Tensor out = first_sample_ + derivative * c[3];
   first_sample_ = torch::Tensor();
   if (ancestral_) out = out + noise.draw(m) * c[4];

@@ -76,9 +76,7 @@ std::vector<double> linspace(double start, double stop, int64_t num) {
   return out;
 }
 
-double round_half_even(double v) {
-  return std::nearbyint(v);
-}
+double round_half_even(double v) { return std::nearbyint(v); }
 
 namespace {
 
@@ -146,7 +144,8 @@ std::vector<double> interp_sigmas(const std::vector<double>& x, const std::vecto
   return out;
 }
 
-std::vector<double> karras_sigmas(const io::SchedulerConfig& c, double sigma_max, double sigma_min, int64_t steps) {
+std::vector<double> karras_sigmas(const io::SchedulerConfig& c, double sigma_max, double sigma_min,
+                                  int64_t steps) {
   sigma_min = raw_or<double>(c, "sigma_min", sigma_min);
   sigma_max = raw_or<double>(c, "sigma_max", sigma_max);
   const double rho = 7.0;
@@ -176,9 +175,12 @@ SigmaFamily sigma_family(const io::SchedulerConfig& c) {
 
 std::vector<double> family_sigmas(const io::SchedulerConfig& c, double sigma_max, double sigma_min, int64_t steps) {
   switch (sigma_family(c)) {
-    case SigmaFamily::Karras: return karras_sigmas(c, sigma_max, sigma_min, steps);
-    case SigmaFamily::Exponential: return exponential_sigmas(c, sigma_max, sigma_min, steps);
-    case SigmaFamily::Spaced: break;
+    case SigmaFamily::Karras:
+      return karras_sigmas(c, sigma_max, sigma_min, steps);
+    case SigmaFamily::Exponential:
+      return exponential_sigmas(c, sigma_max, sigma_min, steps);
+    case SigmaFamily::Spaced:
+      break;
   }
   throw Error("family_sigmas: the config asks for no Karras or exponential sigmas");
 }

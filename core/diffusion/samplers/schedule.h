@@ -38,7 +38,8 @@ std::vector<double> multistep_timesteps(const io::SchedulerConfig& config, int64
 std::vector<double> interp_sigmas(const std::vector<double>& timesteps, const std::vector<double>& sigmas);
 // Karras et al. (2022) sigmas, rho 7, between sigma_max and sigma_min (config raw keys sigma_min /
 // sigma_max override when set).
-std::vector<double> karras_sigmas(const io::SchedulerConfig& config, double sigma_max, double sigma_min, int64_t steps);
+std::vector<double> karras_sigmas(const io::SchedulerConfig& config, double sigma_max, double sigma_min,
+                                  int64_t steps);
 // Sigmas evenly spaced in log sigma from sigma_max down to sigma_min (diffusers' _convert_to_exponential,
 // k-diffusion's get_sigmas_exponential; config raw keys sigma_min / sigma_max override when set).
 std::vector<double> exponential_sigmas(const io::SchedulerConfig& config, double sigma_max, double sigma_min,
@@ -49,7 +50,8 @@ enum class SigmaFamily { Spaced, Karras, Exponential };
 SigmaFamily sigma_family(const io::SchedulerConfig& config);
 // The `steps` sigmas of a Karras or exponential config between sigma_max and sigma_min (descending);
 // the one schedule function every sampler family calls. Throws for the Spaced family.
-std::vector<double> family_sigmas(const io::SchedulerConfig& config, double sigma_max, double sigma_min, int64_t steps);
+std::vector<double> family_sigmas(const io::SchedulerConfig& config, double sigma_max, double sigma_min,
+                                  int64_t steps);
 // Fractional timestep of a sigma by interpolating in log-sigma space (diffusers' _sigma_to_t).
 double sigma_to_t(double sigma, const std::vector<double>& log_sigmas);
 

@@ -33,9 +33,7 @@ X0Coefs x0_coefs(const std::string& prediction_type, float sigma) {
   throw Error("scheduler config: prediction_type '{}' is not supported", prediction_type);
 }
 
-float input_divisor(float sigma) {
-  return std::sqrt(sigma * sigma + 1.0f);
-}
+float input_divisor(float sigma) { return std::sqrt(sigma * sigma + 1.0f); }
 
 double sigma_init_noise(const io::SchedulerConfig& config, const std::vector<double>& sigmas) {
   const auto max_sigma = static_cast<float>(*std::max_element(sigmas.begin(), sigmas.end()));

@@ -35,7 +35,8 @@ UniCoefs uni_coefs(const DpmPoint& s0, const DpmPoint& prev, const DpmPoint& t, 
 }  // namespace
 
 UniPcSampler::UniPcSampler(std::string name, io::SchedulerConfig config) : Sampler(std::move(name), std::move(config)) {
-  reject_unsupported(config_, name_, {"use_beta_sigmas", "use_flow_sigmas", "use_dynamic_shifting", "thresholding"});
+  reject_unsupported(config_, name_, {"use_beta_sigmas", "use_flow_sigmas",
+                                      "use_dynamic_shifting", "thresholding"});
   order_ = raw_or<int>(config_, "solver_order", 2);
   if (order_ < 1 || order_ > 2) {
     throw Error("scheduler config: solver_order {} is not supported by sampler '{}' (1 or 2)", order_, name_);
@@ -84,9 +85,7 @@ void UniPcSampler::build(int64_t steps, torch::Device device) {
   std::vector<float> table;
   std::vector<double> divisor, a, b;
   for (int64_t i = 0; i < steps; ++i) {
-    const auto point = [&](int64_t k) {
-      return DpmPoint(static_cast<float>(sigmas[static_cast<size_t>(std::max<int64_t>(k, 0))]));
-    };
+    const auto point = [&](int64_t k) { return DpmPoint(static_cast<float>(sigmas[static_cast<size_t>(std::max<int64_t>(k, 0))])); };
     const DpmPoint s0 = point(i);
     const X0Conversion conv = x0_conversion(config_.prediction_type, s0);
     const UniCoefs p = uni_coefs(s0, point(i - 1), point(i + 1), bh1);
@@ -108,9 +107,9 @@ torch::Tensor UniPcSampler::update(const torch::Tensor& m, int64_t call, const t
   const torch::Tensor c = coefs_[call];
   const torch::Tensor converted = (c[0] * x + c[1] * m) / c[2];
   torch::Tensor sample = x;
-  const bool corrector =
-      calls_done_ > 0 && last_sample_.defined() &&
-      std::find(disable_corrector_.begin(), disable_corrector_.end(), call - 1) == disable_corrector_.end();
+  const bool corrector = calls_done_ > 0 && last_sample_.defined() &&
+                         std::find(disable_corrector_.begin(), disable_corrector_.end(), call - 1) ==
+                             disable_corrector_.end();
   if (corrector) {
     const torch::Tensor& m0 = outputs_.back();
     const torch::Tensor base = c[7] * last_sample_ - c[8] * m0;
@@ -125,8 +124,7 @@ torch::Tensor UniPcSampler::update(const torch::Tensor& m, int64_t call, const t
   outputs_.push_back(converted);
   if (outputs_.size() > 2) outputs_.erase(outputs_.begin());
   int order = order_;
-  if (raw_or<bool>(config_, "lower_order_final", true))
-    order = std::min<int>(order, static_cast<int>(num_calls_ - call));
+  if (raw_or<bool>(config_, "lower_order_final", true)) order = std::min<int>(order, static_cast<int>(num_calls_ - call));
   order = std::min<int>(order, static_cast<int>(std::min<int64_t>(calls_done_, order_)) + 1);
   order = std::min<int>(order, static_cast<int>(outputs_.size()));
   last_order_ = order;
