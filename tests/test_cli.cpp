@@ -461,13 +461,15 @@ TEST_F(DemoModels, GenerateWithAScheduleRecordsIt) {
   test::TempDir dir;
   const Generated automatic = generate_demo(models(), dir.path(), "auto.png", {"--no-check-pose"});
   ASSERT_EQ(automatic.run.code, 0) << automatic.run.err;
-  const Generated sgm = generate_demo(models(), dir.path(), "sgm.png", {"--no-check-pose", "--schedule", "SGM Uniform"});
+  const Generated sgm =
+      generate_demo(models(), dir.path(), "sgm.png", {"--no-check-pose", "--schedule", "SGM Uniform"});
   ASSERT_EQ(sgm.run.code, 0) << sgm.run.err;
   EXPECT_NE(sgm.image.pixels, automatic.image.pixels);
   EXPECT_NE(sgm.text.at("parameters").find("Schedule type: SGM Uniform"), std::string::npos);
   EXPECT_EQ(nlohmann::json::parse(sgm.text.at("poseforge")).at("schedule"), "SGM Uniform");
-  const Generated lcm = generate_demo(models(), dir.path(), "lcm.png",
-                                      {"--no-check-pose", "--scheduler", "LCM", "--schedule", "sgm_uniform", "--guidance", "1"});
+  const Generated lcm = generate_demo(
+      models(), dir.path(), "lcm.png",
+      {"--no-check-pose", "--scheduler", "LCM", "--schedule", "sgm_uniform", "--guidance", "1"});
   ASSERT_EQ(lcm.run.code, 0) << lcm.run.err;
   EXPECT_NE(lcm.text.at("parameters").find("Sampler: LCM"), std::string::npos);
 }

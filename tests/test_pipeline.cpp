@@ -420,7 +420,8 @@ TEST(PipelineEngine, ScheduleOfTheRequestDrivesTheSampler) {
   const auto karras = engine.run(run.request, run.inputs);
   EXPECT_NE(karras.sigmas, automatic.sigmas);
   // Model default: the folder's scheduler_config.json class and schedule, whatever the sampler says.
-  const auto folder = samplers::sampler_for_config(io::SchedulerConfig::load(fixture("pipeline/scheduler_config.json")));
+  const auto folder_config = io::SchedulerConfig::load(fixture("pipeline/scheduler_config.json"));
+  const auto folder = samplers::sampler_for_config(folder_config);
   run.request.scheduler = folder.sampler;
   run.request.schedule = samplers::schedule_name(folder.schedule);
   const auto folders_own = engine.run(run.request, run.inputs);

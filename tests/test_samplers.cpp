@@ -168,7 +168,9 @@ std::vector<double> alphas_cumprod_of(const io::SchedulerConfig& c) {
   for (int64_t i = 0; i < n; ++i) {
     const double f = static_cast<double>(i) / static_cast<double>(n - 1);
     double beta = c.beta_start + f * (c.beta_end - c.beta_start);
-    if (c.beta_schedule == "scaled_linear") beta = std::pow(std::sqrt(c.beta_start) + f * (std::sqrt(c.beta_end) - std::sqrt(c.beta_start)), 2);
+    if (c.beta_schedule == "scaled_linear") {
+      beta = std::pow(std::sqrt(c.beta_start) + f * (std::sqrt(c.beta_end) - std::sqrt(c.beta_start)), 2);
+    }
     ac *= 1.0 - beta;
     out.push_back(ac);
   }
@@ -197,7 +199,8 @@ TEST(Samplers, LcmFollowsItsDefinitionStepByStep) {
     for (int64_t i = 0; i < n; ++i) {
       expected.push_back(static_cast<double>((original - (i * original) / n) * k - 1));
     }
-    EXPECT_TRUE(test::check_close("timesteps", s->timesteps(), torch::tensor(expected, torch::kFloat64).to(torch::kFloat32), 0));
+    const torch::Tensor want_timesteps = torch::tensor(expected, torch::kFloat64).to(torch::kFloat32);
+    EXPECT_TRUE(test::check_close("timesteps", s->timesteps(), want_timesteps, 0));
     EXPECT_EQ(s->init_noise_sigma(), 1.0);
     torch::Tensor x = torch::randn({1, 4, 6, 5}, torch::kFloat64).to(torch::kFloat32);
     GeneratorNoise draws(9);

@@ -112,6 +112,7 @@ std::unique_ptr<Sampler> make_sampler(const std::string& name, const io::Schedul
 // Uniform, Karras, Exponential and SGM Uniform set the config's schedule keys (apply_schedule);
 // ModelDefault ignores `name` and runs config.class_name's sampler (sampler_for_config). A schedule the
 // sampler cannot run on (Karras for DDIM, SGM Uniform for DPM Single) is an Error naming both.
-std::unique_ptr<Sampler> make_sampler(const std::string& name, ScheduleType schedule, const io::SchedulerConfig& config);
+std::unique_ptr<Sampler> make_sampler(const std::string& name, ScheduleType schedule,
+                                      const io::SchedulerConfig& config);
 
 }  // namespace poseforge::samplers
