@@ -158,26 +158,6 @@ TEST(Samplers, ReplayNoiseChecksCountAndShape) {
   EXPECT_TRUE(torch::equal(a.draw(torch::zeros({8})), b.draw(torch::zeros({8}))));
 }
 
-namespace {
-
-// alphas_cumprod in double from the config's beta schedule (linear or scaled_linear).
-std::vector<double> alphas_cumprod_of(const io::SchedulerConfig& c) {
-  const int64_t n = c.num_train_timesteps;
-  std::vector<double> out;
-  double ac = 1.0;
-  for (int64_t i = 0; i < n; ++i) {
-    const double f = static_cast<double>(i) / static_cast<double>(n - 1);
-    double beta = c.beta_start + f * (c.beta_end - c.beta_start);
-    if (c.beta_schedule == "scaled_linear") {
-      beta = std::pow(std::sqrt(c.beta_start) + f * (std::sqrt(c.beta_end) - std::sqrt(c.beta_start)), 2);
-    }
-    ac *= 1.0 - beta;
-    out.push_back(ac);
-  }
-  return out;
-}
-
-}  // namespace
 
 // LCMScheduler's definition (diffusers' scheduling_lcm.py): timesteps from the original_inference_steps
 // grid; each step x0 from epsilon, denoised = c_out * x0 + c_skip * x with the boundary scalings of
@@ -186,7 +166,7 @@ TEST(Samplers, LcmFollowsItsDefinitionStepByStep) {
   const nlohmann::json fixture = test::load_scheduler_results();
   io::SchedulerConfig config = test::case_config(fixture["results"][0]);
   config.class_name = "LCMScheduler";
-  const std::vector<double> ac = alphas_cumprod_of(config);
+  const std::vector<double> ac = test::reference_alphas_cumprod(config);
   const int64_t t_train = config.num_train_timesteps;
   const auto original = raw_or<int64_t>(config, "original_inference_steps", 50);
   const int64_t k = t_train / original;

@@ -42,19 +42,8 @@ std::vector<int64_t> fixture_steps() {
 
 // Training sigmas sqrt((1 - ac) / ac) in double, from the config's beta schedule.
 std::vector<double> train_sigmas_of(const io::SchedulerConfig& c) {
-  const int64_t n = c.num_train_timesteps;
-  double ac = 1.0;
   std::vector<double> out;
-  for (int64_t i = 0; i < n; ++i) {
-    const double f = n == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(n - 1);
-    double beta = c.beta_start + f * (c.beta_end - c.beta_start);
-    if (c.beta_schedule == "scaled_linear") {
-      const double r = std::sqrt(c.beta_start) + f * (std::sqrt(c.beta_end) - std::sqrt(c.beta_start));
-      beta = r * r;
-    }
-    ac *= 1.0 - beta;
-    out.push_back(std::sqrt((1.0 - ac) / ac));
-  }
+  for (double ac : test::reference_alphas_cumprod(c)) out.push_back(std::sqrt((1.0 - ac) / ac));
   return out;
 }
 

@@ -2,6 +2,7 @@
 // and config (never from the case's name), and the fixture's stand-in model loop.
 #pragma once
 
+#include <cmath>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -50,6 +51,24 @@ inline samplers::SamplerChoice case_choice(const nlohmann::json& result) {
 inline std::unique_ptr<samplers::Sampler> case_sampler(const nlohmann::json& result) {
   const samplers::SamplerChoice choice = case_choice(result);
   return samplers::make_sampler(choice.sampler, choice.schedule, case_config(result));
+}
+
+// alphas_cumprod in double from the config's beta schedule (linear or scaled_linear), computed here
+// independently of the engine's float32 one.
+inline std::vector<double> reference_alphas_cumprod(const io::SchedulerConfig& c) {
+  const int64_t n = c.num_train_timesteps;
+  std::vector<double> out;
+  double ac = 1.0;
+  for (int64_t i = 0; i < n; ++i) {
+    const double f = n == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(n - 1);
+    double beta = c.beta_start + f * (c.beta_end - c.beta_start);
+    if (c.beta_schedule == "scaled_linear") {
+      beta = std::pow(std::sqrt(c.beta_start) + f * (std::sqrt(c.beta_end) - std::sqrt(c.beta_start)), 2);
+    }
+    ac *= 1.0 - beta;
+    out.push_back(ac);
+  }
+  return out;
 }
 
 // "<name>|<steps>|": the case's key prefix in trajectories.safetensors.
