@@ -341,6 +341,7 @@ TEST_F(DemoModels, BadRequestsExitWithCodeTwoAndSayWhy) {
       {{"--pose-json", (dir / "pose.json").string(), "--ip-image", (dir / "broken.png").string()}, "broken.png"},
       {{"--pose-json", (dir / "pose.json").string(), "--steps", "0"}, "num_inference_steps is 0"},
       {{"--pose-json", (dir / "pose.json").string(), "--scheduler", "Warp Drive"}, "unknown scheduler 'Warp Drive'"},
+      {{"--pose-json", (dir / "pose.json").string(), "--schedule", "Sideways"}, "unknown schedule 'Sideways'"},
       {{"--pose-json", (dir / "pose.json").string(), "--width", "100"}, "width is 100, expected a multiple of 8"},
       {{"--pose-json", (dir / "pose.json").string(), "--bogus"}, "unknown option '--bogus'"},
       {{"--pose-json", (dir / "pose.json").string(), "--steps", "many"}, "--steps needs a whole number"},
@@ -453,6 +454,24 @@ TEST_F(DemoModels, GenerateWritesPngWithParametersAndIsDeterministic) {
   const Generated c = generate_demo(models(), dir.path(), "c.png", {"--no-check-pose", "--seed", "99"});
   ASSERT_EQ(c.run.code, 0) << c.run.err;
   EXPECT_NE(a.image.pixels, c.image.pixels);
+}
+
+// --schedule reaches the sampler (other pixels) and the PNG (A1111 text and our chunk); LCM runs on it.
+TEST_F(DemoModels, GenerateWithAScheduleRecordsIt) {
+  test::TempDir dir;
+  const Generated automatic = generate_demo(models(), dir.path(), "auto.png", {"--no-check-pose"});
+  ASSERT_EQ(automatic.run.code, 0) << automatic.run.err;
+  const Generated sgm =
+      generate_demo(models(), dir.path(), "sgm.png", {"--no-check-pose", "--schedule", "SGM Uniform"});
+  ASSERT_EQ(sgm.run.code, 0) << sgm.run.err;
+  EXPECT_NE(sgm.image.pixels, automatic.image.pixels);
+  EXPECT_NE(sgm.text.at("parameters").find("Schedule type: SGM Uniform"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(sgm.text.at("poseforge")).at("schedule"), "SGM Uniform");
+  const Generated lcm = generate_demo(
+      models(), dir.path(), "lcm.png",
+      {"--no-check-pose", "--scheduler", "LCM", "--schedule", "sgm_uniform", "--guidance", "1"});
+  ASSERT_EQ(lcm.run.code, 0) << lcm.run.err;
+  EXPECT_NE(lcm.text.at("parameters").find("Sampler: LCM"), std::string::npos);
 }
 
 TEST_F(DemoModels, GenerateScoresPoseAdherenceAndAnswersBase64) {

@@ -97,3 +97,16 @@ TEST(Request, A1111ParametersText) {
   EXPECT_NE(text.find("Seed: 7"), std::string::npos);
   EXPECT_NE(text.find("Size: 1024x1024"), std::string::npos);
 }
+
+TEST(Request, ScheduleInJsonAndA1111Text) {
+  Request r;
+  EXPECT_EQ(r.schedule, "Automatic");
+  r.schedule = "SGM Uniform";
+  EXPECT_EQ(Request::from_json(r.to_json()).schedule, "SGM Uniform");
+  EXPECT_EQ(Request::from_json(nlohmann::json{{"schedule", "Karras"}}).schedule, "Karras");
+  EXPECT_EQ(Request::from_json(nlohmann::json::object()).schedule, "Automatic");
+  EXPECT_NE(r.a1111_parameters().find(", Schedule type: SGM Uniform"), std::string::npos) << r.a1111_parameters();
+  r.schedule.clear();
+  r.pose_json = "pose.json";
+  EXPECT_NE(error_of([&] { r.validate(); }).find("schedule is empty"), std::string::npos);
+}

@@ -17,7 +17,8 @@ const std::set<std::string>& known_keys() {
   static const std::set<std::string> keys = {
       "input_image", "image", "pose_json", "ip_image", "ip_images", "prompt", "negative_prompt",
       "samples", "scheduler", "num_inference_steps", "guidance_scale", "seed", "ip_adapter_scale",
-      "controlnet_scale", "control_start", "control_end", "width", "height", "base64"};
+      "controlnet_scale", "control_start", "control_end", "width", "height", "base64",
+      "schedule"};
   return keys;
 }
 
@@ -79,6 +80,7 @@ std::vector<std::string> Request::problems() const {
     }
   }
   if (scheduler.empty()) out.push_back("scheduler is empty");
+  if (schedule.empty()) out.push_back("schedule is empty");
   return out;
 }
 
@@ -113,6 +115,7 @@ nlohmann::json Request::to_json() const {
   j["width"] = width;
   j["height"] = height;
   j["base64"] = base64;
+  j["schedule"] = schedule;
   return j;
 }
 
@@ -147,6 +150,7 @@ Request Request::from_json(const nlohmann::json& json, const std::filesystem::pa
   r.width = get<int>(json, "width", r.width);
   r.height = get<int>(json, "height", r.height);
   r.base64 = get<bool>(json, "base64", r.base64);
+  r.schedule = get<std::string>(json, "schedule", r.schedule);
   return r;
 }
 
@@ -174,6 +178,7 @@ std::string Request::a1111_parameters() const {
                      "ControlNet scale: {}, ControlNet start: {}, ControlNet end: {}",
                      steps, scheduler, guidance_scale, seed, width, height, ip_adapter_scale, controlnet_scale,
                      control_start, control_end);
+  if (!schedule.empty()) out << ", Schedule type: " << schedule;
   return out.str();
 }
 

@@ -36,6 +36,7 @@ struct Request {
   int width = 1024;                      // width (multiple of 8)
   int height = 1024;                     // height (multiple of 8)
   bool base64 = false;                   // base64: answer with base64 images (CLI JSON output)
+  std::string schedule = "Automatic";    // schedule: Automatic, Uniform, Karras, Exponential, SGM Uniform, Model default
 
   // Every problem of the request in one message per problem; empty when valid. Checks ranges,
   // multiples of 8, that a pose (image or JSON) is given, that weights are positive.
