@@ -116,10 +116,13 @@ TEST(ImagePromptPipeline, StyleOnlyDiffersFromStandardAndAgreeingPromptsAverage)
   const auto none = t.generate(t.without_prompts());
   EXPECT_GT((style.images - full.images).abs().max().item<float>(), 0.0f);
   EXPECT_GT((style.images - none.images).abs().max().item<float>(), 0.0f);
-  // two agreeing prompts of one image: the averaged embedding is that image's
+  // two agreeing prompts of one image: the averaged embedding is that image's (the encoder's batch of
+  // two rounds a little differently from a batch of one)
   auto twice = t.run.inputs;
   twice.image_prompts.push_back(twice.image_prompts.front());
-  EXPECT_TRUE(test::check_close_abs("same image twice", t.generate(twice).images, full.images, 1e-6));
+  const double ip_effect = (full.images - none.images).abs().max().item<double>();
+  EXPECT_GT(ip_effect, 1e-3);
+  EXPECT_TRUE(test::check_close_abs("same image twice", t.generate(twice).images, full.images, 1e-4));
 }
 
 TEST(ImagePromptPipeline, ControlsReuseTheCachedTokens) {

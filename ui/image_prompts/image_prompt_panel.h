@@ -9,6 +9,7 @@
 #include "core/io/image.h"
 #include "core/pipeline/pipeline.h"
 #include "core/pipeline/request.h"
+#include "ui/common/image_source.h"
 
 class QLabel;
 class QMimeData;
@@ -17,7 +18,6 @@ class QVBoxLayout;
 namespace poseforge::ui {
 
 class ImagePromptRow;
-struct LoadedImage;
 
 // One image prompt with its decoded pixels (RGB8, as io::read_image_rgb gives them).
 struct ImagePromptInput {
