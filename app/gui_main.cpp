@@ -5,6 +5,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QFileInfo>
 #include <QSettings>
 #include <QStatusBar>
@@ -71,13 +72,15 @@ int main(int argc, char** argv) {
   QCommandLineOption request_file("request", "Start with the settings of a request JSON (Segmind keys).", "file");
   QCommandLineOption demo_step("demo-step-ms", "Demo engine: simulated model time per step.", "ms", "60");
   QCommandLineOption show_settings("show-settings", "Open the settings dialog at start (--screenshot takes it).");
+  QCommandLineOption screenshot_widget("screenshot-widget",
+                                       "--screenshot takes the window's child <name> (a dock is made taller first).", "name");
   QCommandLineOption show_mask_painter("show-mask-painter",
                                        "Open the mask painter of image prompt <n> at start (--screenshot takes it).", "n");
   for (auto* option : {&pose_image, &pose_json, &image_prompt, &generate, &screenshot_after, &demo_step, &prompt,
-                       &show_settings, &show_mask_painter}) {
+                       &show_settings, &show_mask_painter, &screenshot_widget}) {
     option->setFlags(QCommandLineOption::HiddenFromHelp);
   }
-  parser.addOptions({log_level, screenshot, models, demo_if_missing, device, request_file, pose_image, pose_json, image_prompt, generate, screenshot_after, demo_step, prompt, show_settings, show_mask_painter});
+  parser.addOptions({log_level, screenshot, models, demo_if_missing, device, request_file, pose_image, pose_json, image_prompt, generate, screenshot_after, demo_step, prompt, show_settings, show_mask_painter, screenshot_widget});
   parser.process(app);
 
   try {
@@ -147,6 +150,12 @@ int main(int argc, char** argv) {
   if (parser.isSet(generate)) QTimer::singleShot(100, &window, [&window] { window.generate(); });
   QWidget* shot = &window;
   if (parser.isSet(show_settings)) shot = window.open_settings();
+  if (parser.isSet(screenshot_widget)) {
+    if (auto* widget = window.findChild<QWidget*>(parser.value(screenshot_widget))) {
+      if (auto* dock = qobject_cast<QDockWidget*>(widget)) window.resizeDocks({dock}, {620}, Qt::Vertical);
+      shot = widget;
+    }
+  }
   if (parser.isSet(show_mask_painter)) {
     if (QWidget* painter = window.open_mask_painter(parser.value(show_mask_painter).toInt() - 1)) shot = painter;
   }

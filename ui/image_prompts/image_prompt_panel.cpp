@@ -56,6 +56,7 @@ ImagePromptPanel::ImagePromptPanel(QWidget* parent) : QWidget(parent) {
   list_->addStretch(1);
   auto* scroll = new QScrollArea(this);
   scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // rows fit the dock's width
   scroll->setFrameShape(QFrame::NoFrame);
   scroll->setWidget(content);
 

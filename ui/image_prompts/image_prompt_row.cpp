@@ -93,9 +93,11 @@ QWidget* ImagePromptRow::make_controls() {
   });
   composition_ = make_spin(box, "PromptCompositionWeight", 0.0, kMaxWeight, 1.0, "composition ",
                            "Style + composition: the composition block's weight (the weight sets the style block's)");
-  start_ =
-      make_spin(box, "PromptStart", 0.0, 0.99, 0.0, "start ", "Fraction of the steps where this image starts acting");
-  end_ = make_spin(box, "PromptEnd", 0.01, 1.0, 1.0, "end ", "Fraction of the steps where it stops acting");
+  start_ = make_spin(box, "PromptStart", 0.0, 0.99, 0.0, "", "Fraction of the steps where this image starts acting");
+  end_ = make_spin(box, "PromptEnd", 0.01, 1.0, 1.0, "", "Fraction of the steps where it stops acting");
+  auto* steps = new QLabel("steps", box);
+  steps->setToolTip("The part of the steps where this image acts (start - end, fractions like ControlNet's)");
+  auto* dash = new QLabel("–", box);
   for (auto* spin : {composition_, start_, end_}) {
     connect(spin, &QDoubleSpinBox::valueChanged, this, &ImagePromptRow::controls_changed);
   }
@@ -124,13 +126,16 @@ QWidget* ImagePromptRow::make_controls() {
   grid->setContentsMargins(0, 0, 0, 0);
   grid->setHorizontalSpacing(4);
   grid->setVerticalSpacing(2);
-  grid->addWidget(type_, 0, 0, 1, 2);
-  grid->addWidget(composition_, 0, 2, 1, 2);
-  grid->addWidget(start_, 1, 0);
-  grid->addWidget(end_, 1, 1);
-  grid->addWidget(mask_thumb_, 1, 2);
-  grid->addWidget(mask_button_, 1, 3);
-  grid->setColumnStretch(3, 1);
+  // type (and composition weight), then steps start - end and the region
+  grid->addWidget(type_, 0, 0, 1, 4);
+  grid->addWidget(composition_, 0, 4, 1, 3);
+  grid->addWidget(steps, 1, 0);
+  grid->addWidget(start_, 1, 1);
+  grid->addWidget(dash, 1, 2);
+  grid->addWidget(end_, 1, 3);
+  grid->addWidget(mask_thumb_, 1, 5);
+  grid->addWidget(mask_button_, 1, 6);
+  grid->setColumnStretch(4, 1);
   return box;
 }
 
@@ -213,7 +218,7 @@ void ImagePromptRow::update_mask_widgets() {
     mask_thumb_->clear();
   }
   mask_thumb_->setVisible(has);
-  mask_button_->setText(has ? "Region ▾" : "Whole picture ▾");
+  mask_button_->setText(has ? "Region" : "Whole");
   mask_button_->setToolTip(has ? QString("Acts only where the mask is white (%1)").arg(mask_.path)
                                : "Acts on the whole picture; paint or load a mask to limit it to a region");
 }
