@@ -18,6 +18,7 @@
 #include "app/cli_args.h"
 #include "app/cli_commands.h"
 #include "app/cli_generate_args.h"
+#include "app/cli_image_prompt_args.h"
 #include "app/cli_progress.h"
 #include "core/io/png_io.h"
 #include "core/pipeline/base64.h"
@@ -113,7 +114,7 @@ int run_generate(const std::vector<std::string>& args) {
   try {
     g = parse_generate_args(args);
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "error: generate: %s\nusage:\n%s", e.what(), generate_usage());
+    std::fprintf(stderr, "error: generate: %s\nusage:\n%s%s", e.what(), generate_usage(), image_prompt_usage());
     return kExitUsage;
   }
   const auto problems = request_problems(g.request);

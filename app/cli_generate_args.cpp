@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "app/cli_args.h"
+#include "app/cli_image_prompt_args.h"
 #include "core/pipeline/base64.h"
 #include "core/pipeline/sampler_name.h"
 
@@ -50,7 +51,7 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
   GenerateArgs g;
   std::filesystem::path request_file;
   std::vector<std::function<void(pipeline::Request&)>> overrides;  // applied on top of the request file
-  std::vector<pipeline::ImagePrompt> ip_images;
+  ImagePromptArgs ip_images;
   auto set = [&](auto apply) { overrides.emplace_back(apply); };
   ArgReader a(args);
   while (a.next()) {
@@ -64,8 +65,8 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
       set([v = a.value()](pipeline::Request& r) { r.pose_image = v, r.pose_json.clear(); });
     } else if (a.is("--pose-json")) {
       set([v = a.value()](pipeline::Request& r) { r.pose_json = v, r.pose_image.clear(); });
-    } else if (a.is("--ip-image")) {
-      ip_images.push_back(parse_image_prompt_flag(a.value()));
+    } else if (ip_images.read(a)) {
+      // --ip-image and its per-prompt flags, --ip-negative-image
     } else if (a.is("--prompt")) {
       set([v = a.value()](pipeline::Request& r) { r.prompt = v; });
     } else if (a.is("--negative-prompt")) {
@@ -112,7 +113,7 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
   }
   if (!request_file.empty()) g.request = load_request_file(request_file);
   for (const auto& apply : overrides) apply(g.request);
-  if (!ip_images.empty()) g.request.image_prompts = ip_images;
+  ip_images.apply(g.request);
 
   const auto& d = g.engine.device;
   if (d != "auto" && d != "cpu" && d != "cuda" && d.rfind("cuda:", 0) != 0) {

@@ -9,6 +9,7 @@
 
 #include "app/cli_args.h"
 #include "app/cli_commands.h"
+#include "app/cli_image_prompt_args.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/pose/detect_command.h"
@@ -24,13 +25,13 @@ void print_usage() {
       "usage: poseforge-cli [--log-level LEVEL] <command> [options]\n"
       "\n"
       "commands:\n"
-      "%s%s%s%s"
+      "%s%s%s%s%s"
       "\n"
       "options:\n"
       "  --log-level LEVEL   trace, debug, info, warn, error, off (default: $POSEFORGE_LOG_LEVEL or info)\n"
       "  --version           print the version\n"
       "  -h, --help          this help\n",
-      poseforge::cli::generate_usage(), poseforge::pose::detect_usage(), poseforge::cli::info_usage(),
+      poseforge::cli::generate_usage(), poseforge::cli::image_prompt_usage(), poseforge::pose::detect_usage(), poseforge::cli::info_usage(),
       poseforge::cli::make_demo_models_usage());
 }
 

@@ -5,6 +5,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QFileInfo>
 #include <QSettings>
 #include <QStatusBar>
@@ -18,6 +19,7 @@
 #include "ui/settings/engine_settings.h"
 #include "ui/generation/engine_setup.h"
 #include "ui/image_prompts/image_prompt_panel.h"
+#include "ui/image_prompts/mask_paint_dialog.h"
 #include "ui/window/main_window.h"
 #include "ui/settings/models_readme.h"
 #include "ui/generation/parameters_panel.h"
@@ -70,11 +72,15 @@ int main(int argc, char** argv) {
   QCommandLineOption request_file("request", "Start with the settings of a request JSON (Segmind keys).", "file");
   QCommandLineOption demo_step("demo-step-ms", "Demo engine: simulated model time per step.", "ms", "60");
   QCommandLineOption show_settings("show-settings", "Open the settings dialog at start (--screenshot takes it).");
-  for (auto* option :
-       {&pose_image, &pose_json, &image_prompt, &generate, &screenshot_after, &demo_step, &prompt, &show_settings}) {
+  QCommandLineOption screenshot_widget("screenshot-widget",
+                                       "--screenshot takes the window's child <name> (a dock is made taller first).", "name");
+  QCommandLineOption show_mask_painter("show-mask-painter",
+                                       "Open the mask painter of image prompt <n> at start (--screenshot takes it).", "n");
+  for (auto* option : {&pose_image, &pose_json, &image_prompt, &generate, &screenshot_after, &demo_step, &prompt,
+                       &show_settings, &show_mask_painter, &screenshot_widget}) {
     option->setFlags(QCommandLineOption::HiddenFromHelp);
   }
-  parser.addOptions({log_level, screenshot, models, demo_if_missing, device, request_file, pose_image, pose_json, image_prompt, generate, screenshot_after, demo_step, prompt, show_settings});
+  parser.addOptions({log_level, screenshot, models, demo_if_missing, device, request_file, pose_image, pose_json, image_prompt, generate, screenshot_after, demo_step, prompt, show_settings, show_mask_painter, screenshot_widget});
   parser.process(app);
 
   try {
@@ -134,11 +140,25 @@ int main(int argc, char** argv) {
   window.show();
   if (parser.isSet(pose_image)) window.pose_panel()->open_file(parser.value(pose_image));
   if (parser.isSet(pose_json)) window.pose_panel()->import_pose_json(parser.value(pose_json));
+  if (parser.isSet(request_file)) {  // the request's image prompts with their controls and masks
+    const auto request = window.parameters()->request();
+    if (!request.image_prompts.empty()) window.image_prompt_panel()->set_prompts(request.image_prompts);
+    window.image_prompt_panel()->set_negative(QString::fromStdString(request.ip_negative_image));
+  }
   for (const QString& file : parser.values(image_prompt)) window.image_prompt_panel()->add_file(file);
   spdlog::info("PoseForge {} started", POSEFORGE_VERSION);
   if (parser.isSet(generate)) QTimer::singleShot(100, &window, [&window] { window.generate(); });
   QWidget* shot = &window;
   if (parser.isSet(show_settings)) shot = window.open_settings();
+  if (parser.isSet(screenshot_widget)) {
+    if (auto* widget = window.findChild<QWidget*>(parser.value(screenshot_widget))) {
+      if (auto* dock = qobject_cast<QDockWidget*>(widget)) window.resizeDocks({dock}, {620}, Qt::Vertical);
+      shot = widget;
+    }
+  }
+  if (parser.isSet(show_mask_painter)) {
+    if (QWidget* painter = window.open_mask_painter(parser.value(show_mask_painter).toInt() - 1)) shot = painter;
+  }
   if (parser.isSet(screenshot)) {
     const QString file = parser.value(screenshot);
     QTimer::singleShot(parser.value(screenshot_after).toInt(), &window, [shot, file] {

@@ -561,3 +561,29 @@ TEST_F(DemoModels, RequestFileWithSegmindKeysInlineBase64AndFlagOverrides) {
   EXPECT_NE(params.find("Seed: 11"), std::string::npos) << params;
   EXPECT_NE(params.find("IP-Adapter scale: 0.5"), std::string::npos) << params;
 }
+
+TEST_F(DemoModels, ImagePromptFlagsSetTheirPromptAndReachThePng) {
+  test::TempDir dir;
+  const Generated plain = generate_demo(models(), dir.path(), "plain.png", {"--no-check-pose"});
+  ASSERT_EQ(plain.run.code, 0) << plain.run.err;
+  io::write_png(dir / "mask.png", gradient_image(40, 40));
+  const Generated g = generate_demo(models(), dir.path(), "typed.png",
+                                    {"--no-check-pose", "--ip-type", "Style transfer", "--ip-start", "0.25",
+                                     "--ip-mask", (dir / "mask.png").string(), "--ip-negative-image",
+                                     (dir / "ip.png").string()});
+  ASSERT_EQ(g.run.code, 0) << g.run.err;
+  EXPECT_NE(g.image.pixels, plain.image.pixels);
+  const auto meta = nlohmann::json::parse(g.text.at("poseforge"));
+  const auto& entry = meta.at("ip_image").at(0);
+  EXPECT_EQ(entry.at("type"), "style");
+  EXPECT_EQ(entry.at("start"), 0.25);
+  EXPECT_EQ(entry.at("weight"), 0.8);
+  EXPECT_EQ(entry.at("mask"), (dir / "mask.png").string());
+  EXPECT_EQ(meta.at("ip_negative_image"), (dir / "ip.png").string());
+  const auto& params = g.text.at("parameters");
+  EXPECT_NE(params.find("IP-Adapter 1: style 0.8 (0.25-1) masked"), std::string::npos) << params;
+  // a per-prompt flag needs an --ip-image before it
+  const CliRun bad = run_cli({"generate", "--ip-type", "style", "--pose-json", (dir / "pose.json").string()}, dir.path());
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--ip-type applies to the --ip-image before it"), std::string::npos) << bad.err;
+}

@@ -24,7 +24,8 @@ torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& 
 }
 
 IPAdapterAttentionImpl::IPAdapterAttentionImpl(const torch::Tensor& to_k_ip_weight,
-                                               const torch::Tensor& to_v_ip_weight) {
+                                               const torch::Tensor& to_v_ip_weight, std::int64_t index)
+    : index_(index) {
   auto make = [](const torch::Tensor& w) {
     Linear linear(w.size(1), w.size(0), /*bias=*/false);
     linear->to(w.device(), w.scalar_type());
@@ -37,9 +38,30 @@ IPAdapterAttentionImpl::IPAdapterAttentionImpl(const torch::Tensor& to_k_ip_weig
   scale_ = register_buffer("scale", torch::ones({}, to_k_ip_weight.options()));
 }
 
-torch::Tensor IPAdapterAttentionImpl::attend(const torch::Tensor& q, const torch::Tensor& image_tokens,
+torch::Tensor IPAdapterAttentionImpl::attend(const torch::Tensor& q, const IpConditioning& groups,
                                              std::int64_t heads) {
-  return multi_head_attention(q, to_k_ip_(image_tokens), to_v_ip_(image_tokens), heads) * scale_;
+  torch::Tensor sum;
+  const auto queries = q.size(1);
+  for (const auto& group : groups) {
+    if (!group.layers.empty()) {
+      if (static_cast<std::int64_t>(group.layers.size()) <= index_) {
+        throw Error("IP-Adapter layer {}: the image tokens name only {} layers", index_, group.layers.size());
+      }
+      if (!group.layers[static_cast<std::size_t>(index_)]) continue;
+    }
+    auto h = multi_head_attention(q, to_k_ip_(group.tokens), to_v_ip_(group.tokens), heads);  // [B, Lq, inner]
+    if (!group.masks.empty()) {
+      const torch::Tensor* mask = nullptr;
+      for (const auto& [count, m] : group.masks) {
+        if (count == queries) mask = &m;
+      }
+      if (!mask) throw Error("IP-Adapter layer {}: the image prompt mask has no grid of {} tokens", index_, queries);
+      h = h * *mask;
+    }
+    if (group.layer_scales.defined()) h = h * group.layer_scales[index_];
+    sum = sum.defined() ? sum + h : h;
+  }
+  return sum.defined() ? sum * scale_ : sum;
 }
 
 void IPAdapterAttentionImpl::set_scale(const torch::Tensor& scale) {
@@ -59,23 +81,31 @@ AttentionImpl::AttentionImpl(const AttentionOptions& o) : heads_(o.heads) {
       register_module("to_out", torch::nn::ModuleList(Linear(inner, o.query_dim, o.out_bias), torch::nn::Dropout(0.0)));
 }
 
-torch::Tensor AttentionImpl::attend(const torch::Tensor& x, const torch::Tensor& context,
-                                    const torch::Tensor& image_tokens) {
+torch::Tensor AttentionImpl::attend(const torch::Tensor& x, const torch::Tensor& context, const IpConditioning* ip) {
   const auto& kv_input = context.defined() ? context : x;
   auto q = to_q_(x);  // [B, L, inner]
   auto out = multi_head_attention(q, to_k_(kv_input), to_v_(kv_input), heads_);
   // Decoupled cross-attention: same query, the image tokens' own keys/values, added before to_out.
-  if (ip_adapter_ && image_tokens.defined()) out = out + ip_adapter_->attend(q, image_tokens, heads_);
+  if (ip_adapter_ && ip && !ip->empty()) {
+    const auto image = ip_adapter_->attend(q, *ip, heads_);
+    if (image.defined()) out = out + image;
+  }
   return to_out_[0]->as<Linear>()->forward(out);
 }
 
 torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& context,
                                      const torch::Tensor& image_tokens) {
-  return attend(x, context, image_tokens);
+  if (!image_tokens.defined()) return attend(x, context, nullptr);
+  const IpConditioning one{{image_tokens, {}, {}, {}}};
+  return attend(x, context, &one);
+}
+
+torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& context, const IpConditioning* ip) {
+  return attend(x, context, ip);
 }
 
 void AttentionImpl::set_ip_adapter(const torch::Tensor& to_k_ip_weight, const torch::Tensor& to_v_ip_weight,
-                                   const std::string& layer) {
+                                   const std::string& layer, std::int64_t index) {
   const auto inner = to_q_->weight.size(0);
   for (const auto* w : {&to_k_ip_weight, &to_v_ip_weight}) {
     if (w->dim() != 2 || w->size(0) != inner || !w->sizes().equals(to_k_ip_weight.sizes())) {
@@ -86,7 +116,8 @@ void AttentionImpl::set_ip_adapter(const torch::Tensor& to_k_ip_weight, const to
   const auto& ref = to_q_->weight;
   clear_ip_adapter();
   ip_adapter_ = register_module("ip_adapter", IPAdapterAttention(to_k_ip_weight.to(ref.device(), ref.scalar_type()),
-                                                                 to_v_ip_weight.to(ref.device(), ref.scalar_type())));
+                                                                 to_v_ip_weight.to(ref.device(), ref.scalar_type()),
+                                                                 index));
 }
 
 void AttentionImpl::clear_ip_adapter() {

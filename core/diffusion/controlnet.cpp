@@ -79,7 +79,7 @@ ControlNetResiduals ControlNetModelImpl::forward(const torch::Tensor& sample, co
   }
   const auto dtype = conv_in_->weight.scalar_type();
   // 1. time
-  BlockConditioning block_cond{embed_time(cond, batch, dtype), cond.encoder_hidden_states.to(dtype), {}};
+  BlockConditioning block_cond{embed_time(cond, batch, dtype), cond.encoder_hidden_states.to(dtype), nullptr};
   // 2. pre-process: latents + embedded control image, [B, C0, h, w]
   auto control = cn_config_.bgr ? image.flip({1}) : image;
   auto x = conv_in_(sample.to(dtype)) + controlnet_cond_embedding_(control.to(dtype));

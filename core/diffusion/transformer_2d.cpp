@@ -36,9 +36,9 @@ BasicTransformerBlockImpl::BasicTransformerBlockImpl(std::int64_t dim, std::int6
 }
 
 torch::Tensor BasicTransformerBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& context,
-                                                 const torch::Tensor& image_tokens) {
-  auto h = attn1_(norm1_(x)) + x;
-  h = attn2_(norm2_(h), context, image_tokens) + h;
+                                                 const IpConditioning* ip) {
+  auto h = attn1_->forward(norm1_(x)) + x;
+  h = attn2_->forward(norm2_(h), context, ip) + h;
   return ff_(norm3_(h)) + h;
 }
 
@@ -62,7 +62,7 @@ Transformer2DModelImpl::Transformer2DModelImpl(const Transformer2DOptions& o) : 
 }
 
 torch::Tensor Transformer2DModelImpl::forward(const torch::Tensor& x, const torch::Tensor& context,
-                                              const torch::Tensor& image_tokens) {
+                                              const IpConditioning* ip) {
   const auto b = x.size(0), c = x.size(1), height = x.size(2), width = x.size(3);
   // 1. in: [B, C, H, W] -> [B, H*W, C]
   auto h = norm_(x);
@@ -73,7 +73,7 @@ torch::Tensor Transformer2DModelImpl::forward(const torch::Tensor& x, const torc
   }
   // 2. transformer blocks
   for (const auto& block : *transformer_blocks_) {
-    h = block->as<BasicTransformerBlock>()->forward(h, context, image_tokens);
+    h = block->as<BasicTransformerBlock>()->forward(h, context, ip);
   }
   // 3. out: [B, H*W, C] -> [B, C, H, W], plus the input
   if (linear_) {

@@ -31,8 +31,8 @@ class BasicTransformerBlockImpl : public torch::nn::Module {
  public:
   BasicTransformerBlockImpl(std::int64_t dim, std::int64_t heads, std::int64_t dim_head, std::int64_t context_dim,
                             double norm_eps);
-  // x: [B, L, dim]; context: [B, Lk, context_dim]; image_tokens: [B, T, context_dim] or undefined
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& context, const torch::Tensor& image_tokens);
+  // x: [B, L, dim]; context: [B, Lk, context_dim]; ip: IP-Adapter token groups or null
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& context, const IpConditioning* ip);
   Attention attn2() const { return attn2_; }
 
  private:
@@ -60,7 +60,7 @@ class Transformer2DModelImpl : public torch::nn::Module {
  public:
   explicit Transformer2DModelImpl(const Transformer2DOptions& options);
   // x: [B, C, H, W] -> [B, C, H, W]
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& context, const torch::Tensor& image_tokens);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& context, const IpConditioning* ip);
   // The cross-attention layers (attn2) in order.
   std::vector<Attention> cross_attentions() const;
 

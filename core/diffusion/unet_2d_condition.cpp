@@ -7,6 +7,7 @@
 #include "core/diffusion/resnet_block.h"
 #include "core/error.h"
 #include "core/io/json_config.h"
+#include "core/io/tensor_map.h"
 
 namespace poseforge::diffusion {
 
@@ -50,8 +51,15 @@ torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample, con
   const auto batch = sample.size(0);
   const auto dtype = conv_in_->weight.scalar_type();
   // 1. time: temb [B, time_embed_dim]
-  BlockConditioning block_cond{embed_time(cond, batch, dtype), cond.encoder_hidden_states.to(dtype),
-                               cond.image_tokens.defined() ? cond.image_tokens.to(dtype) : torch::Tensor()};
+  // image tokens: the plain tokens (every layer) and the groups, in the model dtype
+  check_ip_groups(cond.ip_groups, batch);
+  IpConditioning ip;
+  if (cond.image_tokens.defined()) ip.push_back({cond.image_tokens.to(dtype), {}, {}, {}});
+  for (const auto& group : cond.ip_groups) {
+    ip.push_back(group);
+    ip.back().tokens = group.tokens.to(dtype);
+  }
+  BlockConditioning block_cond{embed_time(cond, batch, dtype), cond.encoder_hidden_states.to(dtype), &ip};
   // 2. pre-process: [B, in, H, W] -> [B, C0, H, W]
   auto x = conv_in_(sample.to(dtype));
   // 3. down: skips hold every stage's output
@@ -72,6 +80,27 @@ torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample, con
   return conv_out_(torch::silu(conv_norm_out_(x)));
 }
 
+void UNet2DConditionModelImpl::check_ip_groups(const IpConditioning& groups, std::int64_t batch) const {
+  const auto layers = static_cast<std::int64_t>(cross_layers_.size());
+  const auto dim = config_.cross_attention_dim[0];
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const auto& group = groups[g];
+    const auto& t = group.tokens;
+    if (!t.defined() || t.dim() != 3 || t.size(0) != batch || t.size(2) != dim) {
+      throw Error("UNet: image token group {} has shape {}, expected [{}, T, {}]", g + 1,
+                  t.defined() ? io::format_shape(t.sizes()) : "none", batch, dim);
+    }
+    if (!group.layers.empty() && static_cast<std::int64_t>(group.layers.size()) != layers) {
+      throw Error("UNet: image token group {} names {} layers, the UNet has {} cross-attention layers", g + 1,
+                  group.layers.size(), layers);
+    }
+    if (group.layer_scales.defined() && group.layer_scales.numel() != layers) {
+      throw Error("UNet: image token group {} has {} layer scales, expected {}", g + 1, group.layer_scales.numel(),
+                  layers);
+    }
+  }
+}
+
 void UNet2DConditionModelImpl::set_ip_adapter(const std::vector<std::pair<torch::Tensor, torch::Tensor>>& layers) {
   if (layers.size() != cross_layers_.size()) {
     throw Error("IP-Adapter has {} cross-attention layers, the UNet has {}", layers.size(), cross_layers_.size());
@@ -80,7 +109,8 @@ void UNet2DConditionModelImpl::set_ip_adapter(const std::vector<std::pair<torch:
   try {  // all layers or none
     for (std::size_t i = 0; i < layers.size(); ++i) {
       cross_layers_[i].second->set_ip_adapter(layers[i].first, layers[i].second,
-                                              fmt::format("{} ({})", i, cross_layers_[i].first));
+                                              fmt::format("{} ({})", i, cross_layers_[i].first),
+                                              static_cast<std::int64_t>(i));
     }
   } catch (...) {
     clear_ip_adapter();

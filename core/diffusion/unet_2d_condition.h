@@ -31,6 +31,7 @@ class UNet2DConditionModelImpl : public UNetTrunkImpl {
   torch::Tensor forward(const torch::Tensor& sample, const UNetConditioning& cond,
                         const ControlNetResiduals* residuals = nullptr);
 
+  // Forward with cond.ip_groups: Error naming a group whose tokens, layers or layer scales do not fit.
   // IP-Adapter: one (to_k_ip.weight, to_v_ip.weight) pair per cross-attention layer, in diffusers'
   // attn_processors order (down blocks, up blocks, mid block). Error naming both counts when the
   // number differs, or the layer when a shape does not fit; then no layer keeps an adapter. Scales
@@ -49,6 +50,9 @@ class UNet2DConditionModelImpl : public UNetTrunkImpl {
   const std::vector<std::pair<std::string, Attention>>& cross_attention_layers() const { return cross_layers_; }
 
  private:
+  // Error naming the group whose tokens, layer list or layer scales do not fit this UNet and batch.
+  void check_ip_groups(const IpConditioning& groups, std::int64_t batch) const;
+
   torch::nn::ModuleList up_blocks_;
   torch::nn::GroupNorm conv_norm_out_{nullptr};
   Conv2d conv_out_{nullptr};

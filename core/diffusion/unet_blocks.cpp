@@ -29,7 +29,7 @@ Transformer2DModel make_transformer(const BlockOptions& o, std::int64_t channels
 torch::Tensor resnet_then_attention(torch::nn::ModuleList resnets, torch::nn::ModuleList attentions, std::size_t i,
                                     const torch::Tensor& x, const BlockConditioning& cond) {
   auto h = resnets[i]->as<ResnetBlock2D>()->forward(x, cond.temb);
-  if (attentions) h = attentions[i]->as<Transformer2DModel>()->forward(h, cond.context, cond.image_tokens);
+  if (attentions) h = attentions[i]->as<Transformer2DModel>()->forward(h, cond.context, cond.ip);
   return h;
 }
 
@@ -87,7 +87,7 @@ MidBlockImpl::MidBlockImpl(const BlockOptions& o) {
 torch::Tensor MidBlockImpl::forward(torch::Tensor x, const BlockConditioning& cond) {
   x = resnets_[0]->as<ResnetBlock2D>()->forward(x, cond.temb);
   for (std::size_t i = 0; i < attentions_->size(); ++i) {
-    x = attentions_[i]->as<Transformer2DModel>()->forward(x, cond.context, cond.image_tokens);
+    x = attentions_[i]->as<Transformer2DModel>()->forward(x, cond.context, cond.ip);
     x = resnets_[i + 1]->as<ResnetBlock2D>()->forward(x, cond.temb);
   }
   return x;

@@ -18,7 +18,7 @@ namespace poseforge::diffusion {
 struct BlockConditioning {
   torch::Tensor temb;          // [B, time_embed_dim]
   torch::Tensor context;       // [B, L, cross_attention_dim] (text)
-  torch::Tensor image_tokens;  // [B, T, cross_attention_dim] or undefined (IP-Adapter)
+  const IpConditioning* ip = nullptr;  // IP-Adapter image token groups, or null
 };
 
 struct BlockOptions {

@@ -23,6 +23,9 @@ struct UNetConditioning {
   torch::Tensor text_embeds;            // [B, pooled dim] (addition_embed_type text_time)
   torch::Tensor time_ids;               // [B, 6] (text_time: original size, crop, target size)
   torch::Tensor image_tokens;           // [B, T, cross_attention_dim] or undefined (IP-Adapter; UNet only)
+  // IP-Adapter token groups with their own layers, per-layer scales and masks (UNet only); image_tokens,
+  // when set, acts as one more group on every layer.
+  IpConditioning ip_groups;
 };
 
 // Registers conv_in, time_embedding, add_embedding (text_time), down_blocks and mid_block on itself,

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "core/pipeline/image_tensor.h"
+#include "core/pipeline/ip_groups.h"
 #include "core/pipeline/latent_preview.h"
 #include "core/pipeline/progress_readback.h"
 
@@ -80,6 +81,7 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
     const torch::Tensor doubled = setup_.cfg ? torch::cat({latents, latents}) : latents;
     const torch::Tensor input = sampler_.scale_model_input(doubled, i).to(dtype);
     cond.timestep = sampler_.timesteps()[i];
+    if (setup_.ip) setup_.ip->select_call(i, cond.ip_groups);  // this call's per-layer scales (views)
     // 2. ControlNet residuals while it acts (a zero scale would add zeros: skipped), then the UNet
     torch::Tensor eps;
     if (keep_[static_cast<std::size_t>(i)] > 0.0) {

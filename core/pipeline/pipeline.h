@@ -35,8 +35,14 @@ struct Inputs {
   struct ImagePrompt {
     io::Image image;
     double weight = 1.0;
+    // As the Request's ImagePrompt (type, composition weight, start/end); `mask` decoded (empty: none).
+    diffusion::IpWeightType type = diffusion::IpWeightType::Standard;
+    double composition_weight = 1.0;
+    double start = 0.0, end = 1.0;
+    io::Image mask;
   };
   std::vector<ImagePrompt> image_prompts;  // empty: no IP-Adapter for this run
+  io::Image negative_image_prompt;         // empty: zeros (basic) / a zero image (Plus) on the negative side
   // The pose the control image was drawn from, when the caller has it (the app measures pose
   // adherence against it); the pipeline does not read it.
   std::optional<pose::Pose> pose;

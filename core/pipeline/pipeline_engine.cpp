@@ -12,6 +12,7 @@
 #include "core/pipeline/cuda_info.h"
 #include "core/pipeline/denoise_loop.h"
 #include "core/pipeline/image_tensor.h"
+#include "core/pipeline/ip_groups.h"
 #include "core/pipeline/sampler_name.h"
 
 namespace poseforge::pipeline {
@@ -57,12 +58,32 @@ bool same_image(const io::Image& a, const io::Image& b) {
 
 }  // namespace
 
-// Each cache holds the last entry: moving a slider re-uses it; a new prompt or image replaces it.
+namespace {
+
+// Image tokens of one set of image prompts: the images with their relative weights, and the negative.
+struct TokensEntry {
+  std::vector<std::pair<io::Image, double>> images;
+  io::Image negative;
+  torch::Tensor tokens;
+};
+constexpr std::size_t kTokenEntries = 8;  // image prompt groups kept (most recent first)
+
+std::vector<std::pair<io::Image, double>> relative_weights(const std::vector<Inputs::ImagePrompt>& prompts) {
+  double total = 0.0;
+  for (const auto& p : prompts) total += p.weight;
+  std::vector<std::pair<io::Image, double>> out;
+  for (const auto& p : prompts) out.emplace_back(p.image, total > 0.0 ? p.weight / total : p.weight);
+  return out;
+}
+
+}  // namespace
+
+// Each cache holds the last entry (tokens: the last few groups): moving a slider re-uses it; a new
+// prompt or image replaces it.
 struct PipelineEngine::Caches {
   std::string prompt_key;
   std::optional<text::SdxlPromptEmbeddings> prompt;
-  std::vector<Inputs::ImagePrompt> tokens_key;
-  torch::Tensor tokens;
+  std::vector<TokensEntry> tokens;
   io::Image control_key;
   int control_width = 0, control_height = 0;
   torch::Tensor control;
@@ -103,10 +124,19 @@ std::vector<std::string> PipelineEngine::problems(const Request& request, const 
   if (!inputs.image_prompts.empty() && paths_.ip_adapter.empty()) {
     out.push_back("image prompts were given but no IP-Adapter is configured (see models/README.md)");
   }
+  if (!inputs.negative_image_prompt.empty() && inputs.image_prompts.empty()) {
+    out.push_back("a negative image prompt was given without any image prompt");
+  }
   for (std::size_t i = 0; i < inputs.image_prompts.size(); ++i) {
-    if (inputs.image_prompts[i].image.empty()) out.push_back(fmt::format("image prompt {} is an empty image", i + 1));
-    if (!(inputs.image_prompts[i].weight > 0.0)) {
-      out.push_back(fmt::format("image prompt {} has weight {}, expected > 0", i + 1, inputs.image_prompts[i].weight));
+    const auto& p = inputs.image_prompts[i];
+    if (p.image.empty()) out.push_back(fmt::format("image prompt {} is an empty image", i + 1));
+    if (!(p.weight > 0.0)) out.push_back(fmt::format("image prompt {} has weight {}, expected > 0", i + 1, p.weight));
+    if (!(p.composition_weight >= 0.0)) {
+      out.push_back(fmt::format("image prompt {} has composition weight {}, expected >= 0", i + 1, p.composition_weight));
+    }
+    if (!(p.start >= 0.0 && p.start < p.end && p.end <= 1.0)) {
+      out.push_back(fmt::format("image prompt {}: start {} / end {}: expected 0 <= start < end <= 1", i + 1, p.start,
+                                p.end));
     }
   }
   return out;
@@ -136,25 +166,30 @@ const text::SdxlPromptEmbeddings& PipelineEngine::prompt_embeddings(const std::s
   return *caches_->prompt;
 }
 
-torch::Tensor PipelineEngine::image_tokens(const std::vector<Inputs::ImagePrompt>& prompts) {
-  auto& c = *caches_;
-  const bool hit = c.tokens.defined() && c.tokens_key.size() == prompts.size() &&
-                   std::equal(prompts.begin(), prompts.end(), c.tokens_key.begin(), [](const auto& a, const auto& b) {
-                     return a.weight == b.weight && same_image(a.image, b.image);
-                   });
-  if (hit) return c.tokens;
+torch::Tensor PipelineEngine::image_tokens(const std::vector<Inputs::ImagePrompt>& prompts, const io::Image& negative) {
+  auto& entries = caches_->tokens;
+  const auto key = relative_weights(prompts);
+  const auto hit = std::find_if(entries.begin(), entries.end(), [&](const TokensEntry& e) {
+    return same_image(e.negative, negative) && e.images.size() == key.size() &&
+           std::equal(key.begin(), key.end(), e.images.begin(), [](const auto& a, const auto& b) {
+             return a.second == b.second && same_image(a.first, b.first);
+           });
+  });
+  if (hit != entries.end()) {
+    std::rotate(entries.begin(), hit, hit + 1);  // most recent first
+    return entries.front().tokens;
+  }
   ModelSet& m = models();
   if (!m.has_ip_adapter()) throw Error("image prompts were given but no IP-Adapter is loaded");
   torch::NoGradGuard no_grad;
   std::vector<vision::ImagePrompt> list;
   for (const auto& p : prompts) list.push_back({p.image, p.weight});
   if (options_.low_vram) m.move_encoders(device_);
-  torch::Tensor tokens = m.image_encoder->image_tokens_cfg(list, *m.ip_adapter);
+  torch::Tensor tokens = m.image_encoder->image_tokens_cfg(list, *m.ip_adapter, negative.empty() ? nullptr : &negative);
   if (options_.low_vram) m.move_encoders(torch::kCPU);
-  c.tokens = torch::Tensor();
-  c.tokens_key = prompts;
-  c.tokens = tokens.to(device_, dtype_);
-  return c.tokens;
+  entries.insert(entries.begin(), TokensEntry{key, negative, tokens.to(device_, dtype_)});
+  if (entries.size() > kTokenEntries) entries.pop_back();
+  return entries.front().tokens;
 }
 
 torch::Tensor PipelineEngine::control_tensor(const io::Image& image, int width, int height) {
@@ -217,9 +252,18 @@ EngineOutput PipelineEngine::run(const Request& request, const Inputs& inputs, c
   const double h = request.height, w = request.width;
   const std::int64_t batch = setup.cfg ? 2 : 1;
   setup.cond.time_ids = torch::tensor({h, w, 0.0, 0.0, h, w}, torch::kFloat32).to(device_).repeat({batch, 1});
+  // image prompts: groups by type/start/end/mask, each with its cached tokens (the loop sets the
+  // per-call scales); the layers' own scale is the IP-Adapter scale
+  std::optional<IpLoopConditioning> ip;
+  sampler->set_timesteps(request.steps, device_);
   if (!inputs.image_prompts.empty()) {
-    const auto tokens = image_tokens(inputs.image_prompts);
-    setup.cond.image_tokens = setup.cfg ? tokens : tokens.narrow(0, 1, 1);
+    auto tokens = [&](const std::vector<Inputs::ImagePrompt>& members) {
+      return image_tokens(members, inputs.negative_image_prompt);
+    };
+    ip.emplace(inputs.image_prompts, tokens, m.unet, sampler->num_calls(), setup.cfg, latent_shape[2],
+               latent_shape[3], request.width, request.height, device_, dtype_);
+    setup.cond.ip_groups = ip->groups();
+    setup.ip = &*ip;
     m.unet->set_ip_adapter_scale(torch::tensor(request.ip_adapter_scale, torch::kFloat32));
   }
   setup.control = control_tensor(inputs.control_image, request.width, request.height).expand({batch, -1, -1, -1});
@@ -233,7 +277,6 @@ EngineOutput PipelineEngine::run(const Request& request, const Inputs& inputs, c
   // 3. seeds and start latents, then the loop per sample
   std::int64_t seed = request.seed;
   if (seed < 0) seed = static_cast<std::int64_t>(std::random_device{}() & 0x7fffffffu);
-  sampler->set_timesteps(request.steps, device_);
   EngineOutput out;
   out.sigmas = sampler->call_sigmas();
   std::vector<torch::Tensor> images;

@@ -49,8 +49,10 @@ class PipelineEngine {
   // Cached per (prompt, negative, options): on the device in the model dtype. An empty negative is
   // absent (zeros, as diffusers' SDXL does for negative_prompt=None).
   const text::SdxlPromptEmbeddings& prompt_embeddings(const std::string& prompt, const std::string& negative);
-  // Cached per (images, weights): IP-Adapter tokens [2, T, D] (negative, positive). Error without an adapter.
-  torch::Tensor image_tokens(const std::vector<Inputs::ImagePrompt>& prompts);
+  // Cached per (images, relative weights, negative image; the last few sets): IP-Adapter tokens
+  // [2, T, D] (negative, positive) of the prompts' weighted mean; `negative` (may be empty) replaces
+  // the zeros on the negative side. Types, start/end and masks do not enter. Error without an adapter.
+  torch::Tensor image_tokens(const std::vector<Inputs::ImagePrompt>& prompts, const io::Image& negative = {});
   // Cached per (image, size): [1, 3, height, width] in [0, 1], on the device in the model dtype.
   torch::Tensor control_tensor(const io::Image& image, int width, int height);
 

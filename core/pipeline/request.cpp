@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/pipeline/base64.h"
+#include "core/pipeline/image_prompt_json.h"
 
 namespace poseforge::pipeline {
 namespace {
@@ -18,7 +19,7 @@ const std::set<std::string>& known_keys() {
       "input_image", "image", "pose_json", "ip_image", "ip_images", "prompt", "negative_prompt",
       "samples", "scheduler", "num_inference_steps", "guidance_scale", "seed", "ip_adapter_scale",
       "controlnet_scale", "control_start", "control_end", "width", "height", "base64",
-      "schedule"};
+      "schedule", "ip_negative_image"};
   return keys;
 }
 
@@ -41,17 +42,7 @@ std::string resolve(const std::string& path, const std::filesystem::path& base_d
 }
 
 ImagePrompt parse_image_prompt(const nlohmann::json& item, const std::filesystem::path& base_dir) {
-  ImagePrompt ip;
-  if (item.is_string()) {
-    ip.path = item.get<std::string>();
-  } else if (item.is_object()) {
-    ip.path = get<std::string>(item, "path", get<std::string>(item, "image", ""));
-    ip.weight = get<double>(item, "weight", 1.0);
-  } else {
-    throw Error("request key 'ip_image' entries must be paths or {{\"path\", \"weight\"}}, got {}", item.dump());
-  }
-  ip.path = resolve(ip.path, base_dir);
-  return ip;
+  return image_prompt_from_json(item, [&](const std::string& path) { return resolve(path, base_dir); });
 }
 
 }  // namespace
@@ -78,6 +69,10 @@ std::vector<std::string> Request::problems() const {
     if (!(image_prompts[i].weight > 0.0)) {
       out.push_back(fmt::format("image prompt {} ('{}') has weight {}, expected > 0", i + 1, image_prompts[i].path, image_prompts[i].weight));
     }
+    for (auto& problem : image_prompt_problems(image_prompts[i], i)) out.push_back(std::move(problem));
+  }
+  if (!ip_negative_image.empty() && image_prompts.empty()) {
+    out.push_back("ip_negative_image was given without any ip_image");
   }
   if (scheduler.empty()) out.push_back("scheduler is empty");
   if (schedule.empty()) out.push_back("schedule is empty");
@@ -98,7 +93,7 @@ nlohmann::json Request::to_json() const {
   if (!pose_json.empty()) j["pose_json"] = pose_json;
   if (!image_prompts.empty()) {
     auto list = nlohmann::json::array();
-    for (const auto& ip : image_prompts) list.push_back({{"path", ip.path}, {"weight", ip.weight}});
+    for (const auto& ip : image_prompts) list.push_back(image_prompt_to_json(ip));
     j["ip_image"] = list;
   }
   j["prompt"] = prompt;
@@ -116,6 +111,7 @@ nlohmann::json Request::to_json() const {
   j["height"] = height;
   j["base64"] = base64;
   j["schedule"] = schedule;
+  if (!ip_negative_image.empty()) j["ip_negative_image"] = ip_negative_image;
   return j;
 }
 
@@ -151,6 +147,7 @@ Request Request::from_json(const nlohmann::json& json, const std::filesystem::pa
   r.height = get<int>(json, "height", r.height);
   r.base64 = get<bool>(json, "base64", r.base64);
   r.schedule = get<std::string>(json, "schedule", r.schedule);
+  r.ip_negative_image = resolve(get<std::string>(json, "ip_negative_image", ""), base_dir);
   return r;
 }
 
@@ -179,6 +176,7 @@ std::string Request::a1111_parameters() const {
                      steps, scheduler, guidance_scale, seed, width, height, ip_adapter_scale, controlnet_scale,
                      control_start, control_end);
   if (!schedule.empty()) out << ", Schedule type: " << schedule;
+  out << image_prompts_a1111(image_prompts, ip_negative_image);
   return out.str();
 }
 

@@ -9,11 +9,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/diffusion/ip_weight_type.h"
+
 namespace poseforge::pipeline {
 
 struct ImagePrompt {
   std::string path;     // image file (or "data:...;base64," / raw base64 when decoded by the caller)
-  double weight = 1.0;  // relative weight among several image prompts
+  double weight = 1.0;  // strength (x ip_adapter_scale) where its type acts; agreeing prompts are averaged by it
+  // The rest: the ip_image entry's keys type, composition_weight, start, end, mask (core/pipeline/image_prompt_json).
+  diffusion::IpWeightType type = diffusion::IpWeightType::Standard;  // which attention blocks it reaches
+  std::optional<double> composition_weight;  // style_and_composition: the composition block's (default: weight)
+  double start = 0.0;  // fraction of the steps where it starts acting
+  double end = 1.0;    // fraction where it stops
+  std::string mask;    // black/white image (white: where it acts) at any size; empty: the whole picture
+
+  double effective_composition_weight() const { return composition_weight.value_or(weight); }
 };
 
 // Defaults are what the app starts with; the JSON keys (Segmind's IP-Adapter-OpenPose API plus ours)
@@ -37,6 +47,7 @@ struct Request {
   int height = 1024;                     // height (multiple of 8)
   bool base64 = false;                   // base64: answer with base64 images (CLI JSON output)
   std::string schedule = "Automatic";    // schedule: Automatic, Uniform, Karras, Exponential, SGM Uniform, Model default
+  std::string ip_negative_image;         // ip_negative_image: its embedding on the unconditional side (empty: zeros)
 
   // Every problem of the request in one message per problem; empty when valid. Checks ranges,
   // multiples of 8, that a pose (image or JSON) is given, that weights are positive.

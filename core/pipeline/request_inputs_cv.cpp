@@ -84,7 +84,16 @@ DecodedInputs decode_request_inputs(const Request& request, const DecodeOptions&
   }
   for (std::size_t i = 0; i < request.image_prompts.size(); ++i) {
     const auto& ip = request.image_prompts[i];
-    out.inputs.image_prompts.push_back({read_request_image(ip.path, fmt::format("ip_image {}", i + 1)), ip.weight});
+    Inputs::ImagePrompt in{read_request_image(ip.path, fmt::format("ip_image {}", i + 1)), ip.weight};
+    in.type = ip.type;
+    in.composition_weight = ip.effective_composition_weight();
+    in.start = ip.start;
+    in.end = ip.end;
+    if (!ip.mask.empty()) in.mask = read_request_image(ip.mask, fmt::format("ip_image {} mask", i + 1));
+    out.inputs.image_prompts.push_back(std::move(in));
+  }
+  if (!request.ip_negative_image.empty()) {
+    out.inputs.negative_image_prompt = read_request_image(request.ip_negative_image, "ip_negative_image");
   }
   return out;
 }

@@ -2,6 +2,7 @@
 #include "core/presets/preset.h"
 
 #include "core/error.h"
+#include "core/presets/preset_image_prompts.h"
 
 namespace poseforge::presets {
 
@@ -13,6 +14,7 @@ pipeline::Request settings_only(pipeline::Request r) {
   r.pose_image.clear();
   r.pose_json.clear();
   r.image_prompts.clear();
+  r.ip_negative_image.clear();
   return r;
 }
 
@@ -20,7 +22,9 @@ pipeline::Request settings_only(pipeline::Request r) {
 
 nlohmann::json Preset::to_json() const {
   auto settings_json = settings_only(settings).to_json();
-  return {{"name", name}, {"description", description}, {"settings", settings_json}};
+  nlohmann::json out = {{"name", name}, {"description", description}, {"settings", settings_json}};
+  if (!image_prompts.empty()) out["image_prompts"] = image_prompt_controls_to_json(image_prompts);
+  return out;
 }
 
 Preset Preset::from_json(const nlohmann::json& json, const std::string& source) {
@@ -40,6 +44,7 @@ Preset Preset::from_json(const nlohmann::json& json, const std::string& source) 
   } catch (const Error& e) {
     throw Error("preset '{}': {}", source, e.what());
   }
+  if (auto ip = json.find("image_prompts"); ip != json.end()) p.image_prompts = image_prompt_controls_from_json(*ip, source);
   return p;
 }
 
@@ -48,6 +53,8 @@ void Preset::apply_to(pipeline::Request& request) const {
   merged.pose_image = request.pose_image;
   merged.pose_json = request.pose_json;
   merged.image_prompts = request.image_prompts;
+  apply_image_prompt_controls(image_prompts, merged.image_prompts);
+  merged.ip_negative_image = request.ip_negative_image;
   request = merged;
 }
 
@@ -55,6 +62,7 @@ Preset Preset::from_request(const std::string& name, const pipeline::Request& re
   Preset p;
   p.name = name;
   p.settings = settings_only(request);
+  p.image_prompts = image_prompt_controls(request.image_prompts);
   return p;
 }
 

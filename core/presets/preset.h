@@ -16,8 +16,11 @@ struct Preset {
   // The settings: every field of a Request except its inputs (pose image/JSON, image prompts),
   // which belong to the picture being made, not to the preset.
   pipeline::Request settings;
+  // Per image prompt position: weight, type, composition weight, start/end (paths and masks dropped);
+  // JSON key "image_prompts". Applied to the prompts a request has at those positions.
+  std::vector<pipeline::ImagePrompt> image_prompts;
 
-  // {"name", "description", "settings": {Segmind-named request keys}}.
+  // {"name", "description", "settings": {Segmind-named request keys}[, "image_prompts": [...]]}.
   nlohmann::json to_json() const;
   // Errors name `source` (a file name) and the bad key.
   static Preset from_json(const nlohmann::json& json, const std::string& source);

@@ -28,7 +28,8 @@ torch::Tensor ImagePromptEncoder::encode(const torch::Tensor& pixel_values, bool
   return hidden_states ? out.penultimate_hidden_state() : out.image_embeds;
 }
 
-torch::Tensor ImagePromptEncoder::embeds_cfg(const std::vector<ImagePrompt>& prompts, bool hidden_states) {
+torch::Tensor ImagePromptEncoder::embeds_cfg(const std::vector<ImagePrompt>& prompts, bool hidden_states,
+                                             const io::Image* negative_image) {
   // 1. weights, normalised to sum to 1
   if (prompts.empty()) throw Error("image prompt: no images given");
   double total = 0.0;
@@ -57,14 +58,26 @@ torch::Tensor ImagePromptEncoder::embeds_cfg(const std::vector<ImagePrompt>& pro
     const auto term = embeds.narrow(0, static_cast<int64_t>(i), 1) * (prompts[i].weight / total);
     positive = positive.defined() ? positive + term : term;
   }
-  // 4. negative: zeros (basic) or the encoder's states of an all-zero image (Plus)
-  const auto negative =
-      hidden_states ? encode(torch::zeros_like(batch.narrow(0, 0, 1)), true) : torch::zeros_like(positive);
+  // 4. negative: the negative image prompt's own embeddings, else zeros (basic) or the encoder's states
+  //    of an all-zero image (Plus)
+  torch::Tensor negative;
+  if (negative_image && !negative_image->empty()) {
+    torch::Tensor pixels;
+    try {
+      pixels = processor_.preprocess(*negative_image);
+    } catch (...) {
+      rethrow_with_context("negative image prompt");
+    }
+    negative = encode(pixels.to(weight.options()), hidden_states);
+  } else {
+    negative = hidden_states ? encode(torch::zeros_like(batch.narrow(0, 0, 1)), true) : torch::zeros_like(positive);
+  }
   // 5. [2, 1, ...]: one image slot per adapter, negative first
   return torch::stack({negative, positive}, 0);
 }
 
-torch::Tensor ImagePromptEncoder::image_tokens_cfg(const std::vector<ImagePrompt>& prompts, const IpAdapter& adapter) {
+torch::Tensor ImagePromptEncoder::image_tokens_cfg(const std::vector<ImagePrompt>& prompts, const IpAdapter& adapter,
+                                                   const io::Image* negative) {
   const auto& config = encoder_->config();
   const int width = adapter.uses_hidden_states() ? config.hidden_size : config.projection_dim;
   if (width != adapter.embed_dim()) {
@@ -75,7 +88,7 @@ torch::Tensor ImagePromptEncoder::image_tokens_cfg(const std::vector<ImagePrompt
         adapter.uses_hidden_states() ? "hidden states" : "embeddings", width);
   }
   torch::NoGradGuard no_grad;
-  return adapter.project(embeds_cfg(prompts, adapter.uses_hidden_states()));
+  return adapter.project(embeds_cfg(prompts, adapter.uses_hidden_states(), negative));
 }
 
 }  // namespace poseforge::vision

@@ -32,14 +32,18 @@ class ImagePromptEncoder {
   // image_embeds with zeros as the negative; Plus (hidden_states = true) [2, 1, 1 + patches, hidden],
   // hidden_states[-2] with those of an all-zero pixel_values as the negative. Several prompts: the
   // positive is the weighted average of their embeddings (one prompt of any weight gives exactly its
-  // own). In the encoder's dtype/device. Throws Error for no prompts, negative/non-finite weights or a
-  // zero weight sum, and for unusable images.
-  torch::Tensor embeds_cfg(const std::vector<ImagePrompt>& prompts, bool hidden_states);
+  // own). In the encoder's dtype/device. `negative` (a negative image prompt, may be null or empty):
+  // its own embeddings (basic) / hidden states (Plus) on the negative side instead of zeros / the zero
+  // image's. Throws Error for no prompts, negative/non-finite weights or a zero weight sum, and for
+  // unusable images.
+  torch::Tensor embeds_cfg(const std::vector<ImagePrompt>& prompts, bool hidden_states,
+                           const io::Image* negative = nullptr);
 
-  // adapter.project(embeds_cfg(prompts, adapter.uses_hidden_states())): tokens [2, num_tokens,
+  // adapter.project(embeds_cfg(prompts, adapter.uses_hidden_states(), negative)): tokens [2, num_tokens,
   // token_dim] (negative, positive) for the UNet's image cross-attention. Throws Error when the
   // adapter was trained for another encoder width.
-  torch::Tensor image_tokens_cfg(const std::vector<ImagePrompt>& prompts, const IpAdapter& adapter);
+  torch::Tensor image_tokens_cfg(const std::vector<ImagePrompt>& prompts, const IpAdapter& adapter,
+                                 const io::Image* negative = nullptr);
 
   const ClipVisionModelWithProjection& encoder() const { return encoder_; }
   const ClipImageProcessor& processor() const { return processor_; }

@@ -7,17 +7,34 @@
 #include <QClipboard>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
+#include "core/presets/preset_image_prompts.h"
 #include "ui/common/image_drop_filter.h"
-#include "ui/image_prompts/image_prompt_row.h"
 #include "ui/common/image_source.h"
 #include "ui/common/input_panel_parts.h"
+#include "ui/image_prompts/image_prompt_row.h"
 
 namespace poseforge::ui {
+
+std::vector<pipeline::Inputs::ImagePrompt> engine_image_prompts(const std::vector<ImagePromptInput>& inputs) {
+  std::vector<pipeline::Inputs::ImagePrompt> out;
+  for (const auto& in : inputs) {
+    pipeline::Inputs::ImagePrompt p{in.pixels, in.weight};
+    p.type = in.prompt.type;
+    p.composition_weight = in.prompt.effective_composition_weight();
+    p.start = in.prompt.start;
+    p.end = in.prompt.end;
+    p.mask = in.mask;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
 
 ImagePromptPanel::ImagePromptPanel(QWidget* parent) : QWidget(parent) {
   setObjectName("ImagePromptPanel");
@@ -39,6 +56,7 @@ ImagePromptPanel::ImagePromptPanel(QWidget* parent) : QWidget(parent) {
   list_->addStretch(1);
   auto* scroll = new QScrollArea(this);
   scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // rows fit the dock's width
   scroll->setFrameShape(QFrame::NoFrame);
   scroll->setWidget(content);
 
@@ -49,6 +67,7 @@ ImagePromptPanel::ImagePromptPanel(QWidget* parent) : QWidget(parent) {
   layout->setSpacing(4);
   layout->addWidget(make_toolbar());
   layout->addWidget(scroll, 1);
+  layout->addWidget(make_negative_slot());
   layout->addWidget(message_);
 
   auto* drops = new ImageDropFilter(this);
@@ -67,13 +86,16 @@ QWidget* ImagePromptPanel::make_toolbar() {
 
 std::vector<pipeline::ImagePrompt> ImagePromptPanel::prompts() const {
   std::vector<pipeline::ImagePrompt> out;
-  for (const ImagePromptRow* row : rows_) out.push_back({row->image().path.toStdString(), row->weight()});
+  for (const ImagePromptRow* row : rows_) out.push_back(row->prompt());
   return out;
 }
 
 std::vector<ImagePromptInput> ImagePromptPanel::inputs() const {
   std::vector<ImagePromptInput> out;
-  for (const ImagePromptRow* row : rows_) out.push_back({row->image().path, row->weight(), row->image().pixels});
+  for (const ImagePromptRow* row : rows_) {
+    out.push_back({row->image().path, row->weight(), row->image().pixels, row->prompt(),
+                   row->mask().ok() ? row->mask().pixels : io::Image()});
+  }
   return out;
 }
 
@@ -83,10 +105,13 @@ int ImagePromptPanel::set_prompts(const std::vector<pipeline::ImagePrompt>& prom
   QStringList problems;
   for (const pipeline::ImagePrompt& p : prompts) {
     const LoadedImage image = load_image_file(QString::fromStdString(p.path));
-    if (image.ok())
-      add_row(image, p.weight);
-    else
+    if (!image.ok()) {
       problems.append(image.error);
+      continue;
+    }
+    add_row(image, p.weight);
+    if (!rows_.back()->set_controls(p))
+      problems.append("mask of " + image.path + ": " + QString::fromStdString(p.mask));
   }
   show_message(problems.join('\n'), !problems.isEmpty());
   quiet.unblock();
@@ -99,6 +124,12 @@ void ImagePromptPanel::add_row(const LoadedImage& image, double weight) {
   rows_.push_back(row);
   list_->insertWidget(list_->count() - 1, row);  // before the stretch
   connect(row, &ImagePromptRow::weight_changed, this, &ImagePromptPanel::prompts_changed);
+  connect(row, &ImagePromptRow::controls_changed, this, &ImagePromptPanel::prompts_changed);
+  connect(row, &ImagePromptRow::mask_problem, this, [this](const QString& text) { show_message(text, true); });
+  connect(row, &ImagePromptRow::paint_mask_requested, this, [this, row] {
+    const auto it = std::find(rows_.begin(), rows_.end(), row);
+    if (it != rows_.end()) emit mask_paint_requested(static_cast<int>(it - rows_.begin()));
+  });
   connect(row, &ImagePromptRow::remove_requested, this, [this, row] {
     const auto it = std::find(rows_.begin(), rows_.end(), row);
     if (it != rows_.end()) remove(static_cast<int>(it - rows_.begin()));
@@ -189,6 +220,96 @@ void ImagePromptPanel::open_dialog() {
   const QStringList files = QFileDialog::getOpenFileNames(
       this, "Add image prompts", {}, "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff);;All files (*)");
   for (const QString& file : files) add_file(file);
+}
+
+QWidget* ImagePromptPanel::make_negative_slot() {
+  auto* box = new QWidget(this);
+  box->setObjectName("NegativeImagePrompt");
+  box->setToolTip(
+      "Negative image prompt: its embedding goes on the unconditional side instead of zeros, so the picture "
+      "moves away from what it shows");
+  negative_label_ = new QLabel(box);
+  negative_label_->setObjectName("NegativeImageLabel");
+  negative_label_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  auto* open = new QToolButton(box);
+  open->setObjectName("NegativeImageOpen");
+  open->setText("Open…");
+  connect(open, &QToolButton::clicked, this, [this] {
+    const QString file = QFileDialog::getOpenFileName(this, "Negative image prompt", {},
+                                                      "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)");
+    if (!file.isEmpty()) set_negative(file);
+  });
+  auto* clear = new QToolButton(box);
+  clear->setObjectName("NegativeImageClear");
+  clear->setText("✕");
+  clear->setToolTip("No negative image prompt (zeros)");
+  connect(clear, &QToolButton::clicked, this, [this] { set_negative({}); });
+  auto* layout = new QHBoxLayout(box);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(negative_label_, 1);
+  layout->addWidget(open);
+  layout->addWidget(clear);
+  negative_.error = "none";
+  update_negative();
+  return box;
+}
+
+void ImagePromptPanel::update_negative() {
+  const bool has = negative_.ok();
+  negative_label_->setText(has ? "Negative image: " + QFileInfo(negative_.path).fileName()
+                               : QString("Negative image: none"));
+  negative_label_->setToolTip(has ? negative_.path : QString());
+}
+
+QString ImagePromptPanel::negative_path() const {
+  return negative_.ok() ? negative_.path : QString();
+}
+
+io::Image ImagePromptPanel::negative_pixels() const {
+  return negative_.ok() ? negative_.pixels : io::Image();
+}
+
+bool ImagePromptPanel::set_negative(const QString& path) {
+  if (path.isEmpty()) {
+    const bool had = negative_.ok();
+    negative_ = LoadedImage();
+    negative_.error = "none";
+    update_negative();
+    if (had) emit prompts_changed();
+    return true;
+  }
+  const LoadedImage image = load_image_file(path);
+  if (!image.ok()) {
+    show_message("Cannot use this file as the negative image prompt: " + image.error, true);
+    return false;
+  }
+  negative_ = image;
+  update_negative();
+  emit prompts_changed();
+  return true;
+}
+
+bool ImagePromptPanel::set_mask_image(int index, const QImage& mask) {
+  if (index < 0 || index >= count()) return false;
+  const LoadedImage saved = load_image_data(mask.convertToFormat(QImage::Format_Grayscale8));
+  if (!saved.ok()) {
+    show_message("Cannot keep the painted mask: " + saved.error, true);
+    return false;
+  }
+  rows_[static_cast<std::size_t>(index)]->set_mask(saved);
+  return true;
+}
+
+void ImagePromptPanel::apply_preset_controls(const std::vector<pipeline::ImagePrompt>& controls) {
+  if (controls.empty() || rows_.empty()) return;
+  auto prompts = this->prompts();
+  presets::apply_image_prompt_controls(controls, prompts);
+  for (std::size_t i = 0; i < rows_.size(); ++i) rows_[i]->set_controls(prompts[i]);
+  emit prompts_changed();
+}
+
+ImagePromptRow* ImagePromptPanel::row(int index) const {
+  return index >= 0 && index < count() ? rows_[static_cast<std::size_t>(index)] : nullptr;
 }
 
 }  // namespace poseforge::ui

@@ -99,6 +99,10 @@ MainWindow::MainWindow(std::shared_ptr<GenerationEngine> engine, QWidget* parent
   add_dock("Pose reference", "PoseDock", Qt::LeftDockWidgetArea, pose_panel_);
   image_prompt_panel_ = new ImagePromptPanel;
   add_dock("Image prompt", "ImagePromptDock", Qt::LeftDockWidgetArea, image_prompt_panel_);
+  connect(image_prompt_panel_, &ImagePromptPanel::mask_paint_requested, this, &MainWindow::open_mask_painter);
+  connect(image_prompt_panel_, &ImagePromptPanel::prompts_changed, this, [this] {  // types, start/end, masks
+    if (auto_action_->isChecked()) debounce_->start();
+  });
   add_dock("Parameters", "ParametersDock", Qt::RightDockWidgetArea,
            scrollable(parameters_));
   // clang-format on
@@ -139,7 +143,11 @@ void MainWindow::build_toolbar() {
   cancel_action_->setToolTip("Cancel the run (Esc)");
   cancel_action_->setEnabled(false);
   toolbar->addSeparator();
-  preset_bar_ = new PresetBar(store_, [this] { return parameters_->request(); });
+  preset_bar_ = new PresetBar(store_, [this] {
+    auto request = parameters_->request();
+    request.image_prompts = image_prompt_panel_->prompts();  // a preset keeps their controls
+    return request;
+  });
   toolbar->addWidget(preset_bar_);
   toolbar->addSeparator();
   save_action_ = toolbar->addAction("Save image", this, &MainWindow::ask_save);
@@ -182,6 +190,7 @@ void MainWindow::build_toolbar() {
     pipeline::Request request = parameters_->request();
     preset.apply_to(request);
     parameters_->set_request(request);
+    image_prompt_panel_->apply_preset_controls(preset.image_prompts);
     status(QString("Preset '%1' applied").arg(QString::fromStdString(preset.name)));
     if (auto_action_->isChecked()) debounce_->start();
   });
@@ -280,7 +289,9 @@ void MainWindow::generate() {
   inputs.control_image = pose_panel_->control_image(request.width, request.height);
   if (!pose_panel_->pose().empty()) inputs.pose = pose_panel_->pose();  // for pose adherence
   request.image_prompts = image_prompt_panel_->prompts();
-  for (auto& prompt : image_prompt_panel_->inputs()) inputs.image_prompts.push_back({prompt.pixels, prompt.weight});
+  request.ip_negative_image = image_prompt_panel_->negative_path().toStdString();
+  inputs.image_prompts = engine_image_prompts(image_prompt_panel_->inputs());
+  inputs.negative_image_prompt = image_prompt_panel_->negative_pixels();
   generation_->generate(request, inputs);
 }
 

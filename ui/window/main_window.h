@@ -21,6 +21,7 @@ class PresetStore;
 namespace poseforge::ui {
 
 class ImagePromptPanel;
+class MaskPaintDialog;
 class PosePanel;
 class SettingsDialog;
 
@@ -57,6 +58,9 @@ class MainWindow : public QMainWindow {
 
   // Opens the settings dialog (window-modal, returns at once); OK switches engines (apply_settings).
   SettingsDialog* open_settings();
+  // Opens the mask painter for image prompt `index` over the pose reference (window-modal, returns at
+  // once; null for no such prompt); OK gives the prompt the painted mask (main_window_masks.cpp).
+  MaskPaintDialog* open_mask_painter(int index);
   // choose_engine on the stored settings (load_engine_settings), then set_engine.
   void apply_settings();
   // Replaces the engine; a run in progress is cancelled first.

@@ -107,6 +107,8 @@ bool MainWindow::restore_inputs(const pipeline::Request& request) {
                    .arg(QString::fromStdString(request.pose_json.empty() ? request.pose_image : request.pose_json));
   }
   const int prompts = image_prompt_panel_->set_prompts(request.image_prompts);
+  if (!image_prompt_panel_->set_negative(QString::fromStdString(request.ip_negative_image)))
+    missing << "the negative image prompt";
   if (prompts < static_cast<int>(request.image_prompts.size())) {
     missing << QString("%1 of %2 image prompts").arg(request.image_prompts.size() - prompts).arg(request.image_prompts.size());
   }
