@@ -119,6 +119,8 @@ int run_pipeline_bench(const Options& o) {
   request.steps = int_option(o, "steps", 20);
   request.scheduler = option(o, "scheduler", request.scheduler);
   request.guidance_scale = std::stod(option(o, "guidance", "6"));
+  request.controlnet_scale = std::stod(option(o, "controlnet-scale", "0.8"));
+  request.ip_adapter_scale = std::stod(option(o, "ip-scale", "0.6"));
   request.seed = 42;
   request.prompt = "a dancer on a stage, studio light, detailed";
   request.negative_prompt = "blurry, lowres";
@@ -138,8 +140,16 @@ int run_pipeline_bench(const Options& o) {
   fmt::print("model load: {:.2f} s\n", since(t));
   reset_peak_memory(device);
 
-  // 3. two runs: the first encodes the prompt (and image prompt), the second re-uses the caches
-  for (int run = 1; run <= 2; ++run) {
+  // 3. runs: the first encodes the prompt (and image prompt), later ones re-use the caches, unless
+  // --new-prompt gives each run its own prompt and image prompt (what a user's next picture costs).
+  const bool new_prompt = o.count("new-prompt") != 0;
+  const int runs = std::max(1, int_option(o, "runs", 2));
+  const std::string base_prompt = request.prompt;
+  for (int run = 1; run <= runs; ++run) {
+    if (new_prompt) {
+      request.prompt = fmt::format("{}, take {}", base_prompt, run);
+      if (with_ip) inputs.image_prompts.front().image.pixels[static_cast<std::size_t>(run)] ^= 0x55;
+    }
     int callbacks = 0, previews = 0;
     auto progress = [&](const pipeline::Progress& p) {
       ++callbacks;
@@ -154,12 +164,13 @@ int run_pipeline_bench(const Options& o) {
     fmt::print(
         "run {} ({}): {:.3f} s total, {:.4f} s per step (total / steps), {:.4f} s per step (loop), "
         "{} progress callbacks, {} previews, image {}x{}\n",
-        run, run == 1 ? "encoders + loop + decode" : "cached conditioning", total, total / request.steps,
+        run, run == 1 || new_prompt ? "encoders + loop + decode" : "cached conditioning", total, total / request.steps,
         result.step_seconds.empty() ? 0.0 : loop / result.step_seconds.size(), callbacks, previews,
         result.images.front().width, result.images.front().height);
   }
-  fmt::print("{} x {}, {} steps, {}, CFG {}, IP-Adapter {}\n", request.width, request.height, request.steps,
-             request.scheduler, request.guidance_scale, with_ip ? "on" : "off");
+  fmt::print("{} x {}, {} steps, {}, CFG {}, ControlNet {}, IP-Adapter {}{}\n", request.width, request.height,
+             request.steps, request.scheduler, request.guidance_scale, request.controlnet_scale,
+             with_ip ? fmt::format("{}", request.ip_adapter_scale) : "off", new_prompt ? ", a new prompt each run" : "");
   fmt::print("{}\n", memory_report(device));
   return 0;
 }
