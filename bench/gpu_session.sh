@@ -53,10 +53,12 @@ layout() {
 }
 
 ours() {
-  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3 --cudnn fast
-  "$bench" pipeline --models "$models" "${common[@]}" --runs 2 --cudnn fast
-  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --low-vram --cudnn fast
-  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --full-preview-every 5 --cudnn fast
+  # the defaults (CUDA graphs, load-time warm-up, deterministic cuDNN), then each one left out
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3 --no-graph --no-warm-up
+  "$bench" pipeline --models "$models" "${common[@]}" --runs 2
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --low-vram
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --full-preview-every 5
 }
 
 speed() {
@@ -74,7 +76,7 @@ for s in "$@"; do
     test) TAIL=60 stage test ctest --test-dir "$build" --output-on-failure -j 4 ;;
     parity) stage parity "$bench" parity --fixtures "$POSEFORGE_FIXTURES" --dtype fp16 ;;
     layout) stage layout layout ;;
-    ours) TAIL=40 stage ours ours ;;
+    ours) TAIL=60 stage ours ours ;;
     speed) stage speed speed ;;
     eager) stage eager python3 "$carry/shared/bench/diffusers_from_files.py" "$models" 30 1024 eager ;;
     compile) stage compile python3 "$carry/shared/bench/diffusers_from_files.py" "$models" 30 1024 compile ;;

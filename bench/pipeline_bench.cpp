@@ -113,6 +113,8 @@ int run_pipeline_bench(const Options& o) {
   engine.low_vram = o.count("low-vram") != 0;
   engine.deterministic = option(o, "cudnn", "deterministic") != "fast";
   engine.full_preview_every = int_option(o, "full-preview-every", 0);
+  engine.cuda_graphs = o.count("no-graph") == 0;
+  engine.warm_up_side = o.count("no-warm-up") ? 0 : int_option(o, "size", 1024);
 
   pipeline::Request request;
   request.width = request.height = int_option(o, "size", 1024);
@@ -170,7 +172,8 @@ int run_pipeline_bench(const Options& o) {
   }
   fmt::print("{} x {}, {} steps, {}, CFG {}, ControlNet {}, IP-Adapter {}{}\n", request.width, request.height,
              request.steps, request.scheduler, request.guidance_scale, request.controlnet_scale,
-             with_ip ? fmt::format("{}", request.ip_adapter_scale) : "off", new_prompt ? ", a new prompt each run" : "");
+             with_ip ? fmt::format("{}", request.ip_adapter_scale) : "off",
+             new_prompt ? ", a new prompt each run" : "");
   fmt::print("{}\n", memory_report(device));
   return 0;
 }

@@ -8,6 +8,7 @@
 #include "core/pipeline/image_tensor.h"
 #include "core/pipeline/latent_preview.h"
 #include "core/pipeline/progress_readback.h"
+#include "core/pipeline/step_graph.h"
 
 namespace poseforge::pipeline {
 
@@ -80,20 +81,17 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
     const torch::Tensor doubled = setup_.cfg ? torch::cat({latents, latents}) : latents;
     const torch::Tensor input = sampler_.scale_model_input(doubled, i).to(dtype);
     cond.timestep = sampler_.timesteps()[i];
-    // 2. ControlNet residuals while it acts (a zero scale would add zeros: skipped), then the UNet
-    torch::Tensor eps;
-    if (keep_[static_cast<std::size_t>(i)] > 0.0) {
-      const auto residuals = models_.controlnet->forward(input, cond, setup_.control, cond_scales_[i]);
-      eps = models_.unet->forward(input, cond, &residuals);
-    } else {
-      eps = models_.unet->forward(input, cond);
-    }
-    // 3. classifier-free guidance in float32: uncond + g * (cond - uncond)
-    eps = eps.to(torch::kFloat32);
-    if (setup_.cfg) {
-      const auto halves = eps.chunk(2);
-      eps = halves[0] + setup_.guidance * (halves[1] - halves[0]);
-    }
+    // 2. ControlNet residuals while it acts (a zero scale would add zeros: skipped), then the UNet,
+    // 3. classifier-free guidance in float32: uncond + g * (cond - uncond); replayed as a CUDA graph
+    // when the pipeline gave StepGraphs (the same kernels, without the per-kernel launch cost)
+    CallInputs call;
+    call.input = input;
+    call.cond = cond;
+    if (keep_[static_cast<std::size_t>(i)] > 0.0) call.control = setup_.control;
+    call.control_scale = cond_scales_[i];
+    if (setup_.cfg) call.guidance = setup_.guidance;
+    const torch::Tensor eps = setup_.graphs ? setup_.graphs->run(models_.unet, models_.controlnet, call)
+                                            : denoise_call(models_.unet, models_.controlnet, call);
     // 4. sampler update (float32 latents)
     latents = sampler_.step(eps, i, latents, noise);
     ++calls_done_;

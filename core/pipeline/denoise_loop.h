@@ -13,6 +13,8 @@
 
 namespace poseforge::pipeline {
 
+class StepGraphs;
+
 // The conditioning of one generation, already on the device.
 struct LoopSetup {
   bool cfg = true;                   // batch of 2 (negative, positive) with guidance; 1 without
@@ -22,6 +24,7 @@ struct LoopSetup {
   double controlnet_scale = 1.0;
   double control_start = 0.0, control_end = 1.0;  // fractions of the model calls where ControlNet acts
   int full_preview_every = 0;                     // K > 0: a VAE decode as preview every K steps
+  StepGraphs* graphs = nullptr;                   // set: each call replays a CUDA graph (CUDA only)
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 
