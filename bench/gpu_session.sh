@@ -3,7 +3,8 @@
 # H200): builds the engine against PyTorch's libtorch, runs the engine tests and the float16 parity
 # check, writes SDXL-size random weights in the real layouts and times PoseForge beside diffusers on
 # the same files. Every stage logs to $OUT/<stage>.log and a failed stage does not stop the others.
-# Usage: bench/gpu_session.sh CARRY STAGES...   (stages: info build test parity layout ours speed eager compile)
+# Usage: bench/gpu_session.sh CARRY STAGES...   (stages: info build test parity layout ours taesd speed eager
+# compile; BUILD_TARGETS="a b" builds only those targets)
 # CARRY holds engine-deps.tar.xz (scripts/device-deps.sh), diffusers-src.tar.xz (diffusers' src/),
 # shared/{fixtures,bench,real-configs}. OUT (default /tmp/pf-out) gets the logs.
 set -uo pipefail
@@ -43,7 +44,7 @@ build_engine() {
   [ -d "$carry/.devdeps/root" ] || tar -xJf "$carry/engine-deps.tar.xz" -C "$carry/.devdeps" || return 1
   cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPOSEFORGE_ENGINE_ONLY=ON \
     -DCMAKE_PREFIX_PATH="$torch_prefix;$deps" -DICU_ROOT="$deps" -DCMAKE_CUDA_ARCHITECTURES=90 &&
-    cmake --build "$build" -j "$(nproc)"
+    cmake --build "$build" -j "$(nproc)" ${BUILD_TARGETS:+--target $BUILD_TARGETS}
 }
 
 layout() {
@@ -59,6 +60,15 @@ ours() {
   "$bench" pipeline --models "$models" "${common[@]}" --runs 2
   "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --low-vram
   "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --full-preview-every 5
+}
+
+taesd() {
+  # TAESD-XL previews every step (the fixture's real-size decoder, random weights) against the linear ones
+  "$build/tests/test_taesd"
+  rm -rf "$models/taesdxl" && cp -r "$carry/shared/fixtures/formats/taesd/taesdxl" "$models/taesdxl"
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3 --no-taesd
+  rm -rf "$models/taesdxl"
 }
 
 speed() {
@@ -78,6 +88,7 @@ for s in "$@"; do
     layout) stage layout layout ;;
     ours) TAIL=60 stage ours ours ;;
     speed) stage speed speed ;;
+    taesd) TAIL=40 stage taesd taesd ;;
     eager) stage eager python3 "$carry/shared/bench/diffusers_from_files.py" "$models" 30 1024 eager ;;
     compile) stage compile python3 "$carry/shared/bench/diffusers_from_files.py" "$models" 30 1024 compile ;;
     *) echo "unknown stage $s" ;;

@@ -114,6 +114,7 @@ int run_pipeline_bench(const Options& o) {
   engine.deterministic = option(o, "cudnn", "deterministic") != "fast";
   engine.full_preview_every = int_option(o, "full-preview-every", 0);
   engine.cuda_graphs = o.count("no-graph") == 0;
+  engine.taesd_previews = o.count("no-taesd") == 0;
   engine.warm_up_side = o.count("no-warm-up") ? 0 : int_option(o, "size", 1024);
 
   pipeline::Request request;

@@ -8,30 +8,15 @@
 #include "core/pipeline/step_graph.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/parity.h"
+#include "tests/support/pipeline_fixtures.h"
 
 namespace poseforge::test {
 namespace {
 
 using pipeline::EngineOptions;
 using pipeline::Inputs;
-using pipeline::ModelPaths;
 using pipeline::PipelineEngine;
 using pipeline::Request;
-
-ModelPaths fixture_paths(const std::string& adapter_file) {
-  ModelPaths p;
-  p.sdxl_components.unet = fixture("unet/unet");
-  p.sdxl_components.vae = fixture("vae/vae");
-  p.sdxl_components.text_encoder = fixture("text_encoders/text_encoder");
-  p.sdxl_components.text_encoder_2 = fixture("text_encoders/text_encoder_2");
-  p.sdxl_components.tokenizer = fixture("tokenizer/tokenizer");
-  p.sdxl_components.tokenizer_2 = fixture("tokenizer/tokenizer_2");
-  p.sdxl_components.scheduler_config = fixture("pipeline/scheduler_config.json");
-  p.controlnet = fixture("unet/controlnet");
-  p.image_encoder = fixture("image_encoder/image_encoder");
-  p.ip_adapter = fixture("pipeline/ip_adapter/" + adapter_file);
-  return p;
-}
 
 // A deterministic RGB pattern (the engine-only build cannot decode the fixture PNGs).
 io::Image pattern(int width, int height, int phase) {
@@ -90,8 +75,8 @@ TEST(StepGraphs, NotOnTheCpu) {
 TEST(StepGraphs, CpuRunIgnoresTheGraphOption) {
   // On the CPU the option cannot apply: the same pixels with it on or off (the eager path both times).
   const FixtureCase run = fixture_run();
-  PipelineEngine on(fixture_paths(run.adapter), options("cpu", "float32", true));
-  PipelineEngine off(fixture_paths(run.adapter), options("cpu", "float32", false));
+  PipelineEngine on(engine_fixture_paths(run.adapter), options("cpu", "float32", true));
+  PipelineEngine off(engine_fixture_paths(run.adapter), options("cpu", "float32", false));
   const auto a = on.run(run.request, run.inputs);
   const auto b = off.run(run.request, run.inputs);
   EXPECT_TRUE(torch::equal(a.images, b.images));
@@ -100,9 +85,9 @@ TEST(StepGraphs, CpuRunIgnoresTheGraphOption) {
 TEST(StepGraphs, CudaFloat16WithGraphsIsWithinFloat16ErrorOfCpuFloat32) {
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
   FixtureCase run = fixture_run();
-  PipelineEngine cpu(fixture_paths(run.adapter), options("cpu", "float32", false));
-  PipelineEngine graphed(fixture_paths(run.adapter), options("cuda", "float16", true));
-  PipelineEngine eager(fixture_paths(run.adapter), options("cuda", "float16", false));
+  PipelineEngine cpu(engine_fixture_paths(run.adapter), options("cpu", "float32", false));
+  PipelineEngine graphed(engine_fixture_paths(run.adapter), options("cuda", "float16", true));
+  PipelineEngine eager(engine_fixture_paths(run.adapter), options("cuda", "float16", false));
   const auto ref = cpu.run(run.request, run.inputs, {}, nullptr, true);
   const auto g = graphed.run(run.request, run.inputs, {}, nullptr, true);
   const auto e = eager.run(run.request, run.inputs, {}, nullptr, true);

@@ -9,6 +9,7 @@
 #include "core/pipeline/latent_preview.h"
 #include "core/pipeline/progress_readback.h"
 #include "core/pipeline/step_graph.h"
+#include "core/pipeline/taesd_preview.h"
 
 namespace poseforge::pipeline {
 
@@ -44,6 +45,11 @@ void DenoiseLoop::check_cancel() const {
 torch::Tensor DenoiseLoop::decode_on_device(const torch::Tensor& latents) const {
   auto& vae = models_.vae;
   return decoded_to_unit_hwc_on_device(vae->decode(vae->unscale_latents(latents.to(models_.vae_dtype))));
+}
+
+torch::Tensor DenoiseLoop::step_preview(const torch::Tensor& latents) const {
+  if (setup_.taesd_previews && models_.taesd) return taesd_preview_bytes(*models_.taesd, latents);
+  return latent_preview_bytes(latents);
 }
 
 torch::Tensor DenoiseLoop::decode(const torch::Tensor& latents) const {
@@ -120,7 +126,7 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
       const bool full = k > 0 && step_completed && (steps_done % k == 0 || steps_done == steps);
       // the preview stays on the device; the read-back delivers it once its copy has landed
       readback.push(std::move(p),
-                    full ? unit_hwc_to_bytes(decode_on_device(latents)[0]) : latent_preview_bytes(latents));
+                    full ? unit_hwc_to_bytes(decode_on_device(latents)[0]) : step_preview(latents));
     }
   }
   check_cancel();

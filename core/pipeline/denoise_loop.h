@@ -25,6 +25,7 @@ struct LoopSetup {
   double control_start = 0.0, control_end = 1.0;  // fractions of the model calls where ControlNet acts
   int full_preview_every = 0;                     // K > 0: a VAE decode as preview every K steps
   StepGraphs* graphs = nullptr;                   // set: each call replays a CUDA graph (CUDA only)
+  bool taesd_previews = false;                    // previews by models.taesd (else the linear preview)
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 
@@ -58,6 +59,8 @@ class DenoiseLoop {
 
  private:
   void check_cancel() const;
+  // The cheap per-step preview ([h, w, 3] uint8 on the device): TAESD-XL when loaded and on, else linear.
+  torch::Tensor step_preview(const torch::Tensor& latents) const;
 
   ModelSet& models_;
   samplers::Sampler& sampler_;

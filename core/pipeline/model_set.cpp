@@ -95,6 +95,8 @@ ModelSet ModelSet::load(const ModelPaths& paths, torch::Device device, torch::Dt
       return 0;
     });
   }
+  // 4. the TAESD-XL preview decoder (a few MB) when the models folder has one
+  if (!paths.taesd.empty()) m.taesd = diffusion::load_tiny_decoder(paths.taesd, device, dtype);
   return m;
 }
 

@@ -245,6 +245,7 @@ EngineOutput PipelineEngine::run(const Request& request, const Inputs& inputs, c
   setup.control_end = request.control_end;
   setup.full_preview_every = options_.full_preview_every;
   setup.graphs = graphs();
+  setup.taesd_previews = options_.taesd_previews;
 
   // 3. seeds and start latents, then the loop per sample
   std::int64_t seed = request.seed;
