@@ -68,10 +68,12 @@ TEST(Taesd, WrongFileIsAnErrorNamingIt) {
   }
 }
 
-TEST(Taesd, CudaFloat16WithinFloat16Error) {
+TEST(Taesd, CudaMatchesAutoencoderTinyDecode) {
+  // float32 on the GPU: the fixture's random weights decode to values near 1e8, past float16's range
+  // (on the H200 float16 gave inf/NaN there), which the real TAESD-XL weights never reach.
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
-  EXPECT_TRUE(check_close("decoded (CUDA float16)",
-                          decode(fixture("formats/taesd/taesdxl"), torch::kCUDA, torch::kFloat16), expected(), 1e-2));
+  EXPECT_TRUE(check_close("decoded (CUDA float32)", decode(fixture("formats/taesd/taesdxl"), torch::kCUDA), expected(),
+                          kNetworkTolerance));
 }
 
 }  // namespace poseforge::test
