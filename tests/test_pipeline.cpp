@@ -18,6 +18,7 @@
 #include "tests/support/expect_error.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/parity.h"
+#include "tests/support/pipeline_fixtures.h"
 
 using namespace poseforge;
 using namespace poseforge::pipeline;
@@ -41,18 +42,7 @@ void expect_close(const std::string& name, const torch::Tensor& actual, const to
 
 // The fixture folders are not a diffusers SDXL folder: every component is given on its own.
 ModelPaths fixture_paths(const std::string& adapter_file) {
-  ModelPaths p;
-  p.sdxl_components.unet = fixture("unet/unet");
-  p.sdxl_components.vae = fixture("vae/vae");
-  p.sdxl_components.text_encoder = fixture("text_encoders/text_encoder");
-  p.sdxl_components.text_encoder_2 = fixture("text_encoders/text_encoder_2");
-  p.sdxl_components.tokenizer = fixture("tokenizer/tokenizer");
-  p.sdxl_components.tokenizer_2 = fixture("tokenizer/tokenizer_2");
-  p.sdxl_components.scheduler_config = fixture("pipeline/scheduler_config.json");
-  p.controlnet = fixture("unet/controlnet");
-  p.image_encoder = fixture("image_encoder/image_encoder");
-  if (!adapter_file.empty()) p.ip_adapter = fixture("pipeline/ip_adapter/" + adapter_file);
-  return p;
+  return engine_fixture_paths(adapter_file);
 }
 
 EngineOptions cpu_float32() {
@@ -74,17 +64,8 @@ FixtureRun fixture_run(std::size_t index) {
   FixtureRun r;
   r.params = fixture_json("pipeline/params.json")["runs"].at(index);
   const auto& p = r.params;
+  r.request = fixture_request(p);
   r.request.pose_image = fixture("pipeline/" + p["pose"].get<std::string>()).string();
-  r.request.prompt = p["prompt"].get<std::string>();
-  r.request.negative_prompt = p["negative_prompt"].get<std::string>();
-  r.request.steps = p["num_inference_steps"].get<int>();
-  r.request.guidance_scale = p["guidance_scale"].get<double>();
-  r.request.controlnet_scale = p["controlnet_conditioning_scale"].get<double>();
-  r.request.ip_adapter_scale = p["ip_adapter_scale"].get<double>();
-  r.request.width = p["width"].get<int>();
-  r.request.height = p["height"].get<int>();
-  r.request.scheduler = p["scheduler"].get<std::string>();
-  r.request.seed = 0;
   const auto ip_path = fixture("pipeline/" + p["ip_image"].get<std::string>());
   r.request.image_prompts.push_back({ip_path.string(), 1.0});
   r.inputs.control_image = io::read_image_rgb(r.request.pose_image);

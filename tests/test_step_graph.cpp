@@ -39,15 +39,7 @@ struct FixtureCase {
 FixtureCase fixture_run() {
   const auto p = fixture_json("pipeline/params.json")["runs"].at(0);
   FixtureCase r;
-  r.request.prompt = p["prompt"].get<std::string>();
-  r.request.negative_prompt = p["negative_prompt"].get<std::string>();
-  r.request.steps = p["num_inference_steps"].get<int>();
-  r.request.guidance_scale = p["guidance_scale"].get<double>();
-  r.request.controlnet_scale = p["controlnet_conditioning_scale"].get<double>();
-  r.request.ip_adapter_scale = p["ip_adapter_scale"].get<double>();
-  r.request.width = p["width"].get<int>();
-  r.request.height = p["height"].get<int>();
-  r.request.scheduler = p["scheduler"].get<std::string>();
+  r.request = fixture_request(p);
   r.request.seed = 7;
   r.request.pose_image = "(synthetic)";
   r.inputs.control_image = pattern(r.request.width, r.request.height, 0);

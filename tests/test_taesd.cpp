@@ -98,12 +98,7 @@ TEST(TaesdPreview, StepPreviewsAreTheTinyDecoderOfEachStepsLatents) {
   // With a TAESD-XL decoder in the paths, each step's preview is full size and is that decoder's
   // picture of the step's latents; without one (or switched off) it is the linear 1/8-size preview.
   const auto params = fixture_json("pipeline/params.json")["runs"].at(0);
-  pipeline::Request request;
-  request.prompt = params["prompt"].get<std::string>();
-  request.steps = params["num_inference_steps"].get<int>();
-  request.width = params["width"].get<int>();
-  request.height = params["height"].get<int>();
-  request.scheduler = params["scheduler"].get<std::string>();
+  pipeline::Request request = fixture_request(params);
   request.seed = 3;
   request.pose_image = "(synthetic)";
   pipeline::Inputs inputs;

@@ -3,7 +3,10 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "core/pipeline/model_paths.h"
+#include "core/pipeline/request.h"
 #include "tests/support/fixtures.h"
 
 namespace poseforge::test {
@@ -23,6 +26,23 @@ inline pipeline::ModelPaths engine_fixture_paths(const std::string& adapter_file
   p.image_encoder = fixture("image_encoder/image_encoder");
   if (!adapter_file.empty()) p.ip_adapter = fixture("pipeline/ip_adapter/" + adapter_file);
   return p;
+}
+
+// A Request with the settings of one run of pipeline/params.json (prompts, steps, guidance, scales, size,
+// sampler); seed 0, no pose or image prompt paths.
+inline pipeline::Request fixture_request(const nlohmann::json& p) {
+  pipeline::Request r;
+  r.prompt = p["prompt"].get<std::string>();
+  r.negative_prompt = p["negative_prompt"].get<std::string>();
+  r.steps = p["num_inference_steps"].get<int>();
+  r.guidance_scale = p["guidance_scale"].get<double>();
+  r.controlnet_scale = p["controlnet_conditioning_scale"].get<double>();
+  r.ip_adapter_scale = p["ip_adapter_scale"].get<double>();
+  r.width = p["width"].get<int>();
+  r.height = p["height"].get<int>();
+  r.scheduler = p["scheduler"].get<std::string>();
+  r.seed = 0;
+  return r;
 }
 
 }  // namespace poseforge::test
