@@ -1,6 +1,8 @@
 // denoise_call and its CUDA graph replay (CUDA calls only in a CUDA build: POSEFORGE_CUDA).
 #include "core/pipeline/step_graph.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <torch/torch.h>
 
@@ -52,6 +54,7 @@ torch::Tensor denoise_call(diffusion::UNet2DConditionModel& unet, diffusion::Con
 struct StepGraphs::Graph {
   CallInputs in;  // the graph's own input tensors (fixed addresses)
   torch::Tensor eps;
+  std::uint64_t last_use = 0;
 #if defined(POSEFORGE_CUDA)
   at::cuda::CUDAGraph graph;
 #endif
@@ -83,6 +86,12 @@ torch::Tensor StepGraphs::run(diffusion::UNet2DConditionModel& unet, diffusion::
                           shape_key("ctl", in.control) + shape_key("s", in.control_scale) + shape_key("g", in.guidance);
   auto it = graphs_.find(key);
   if (it == graphs_.end()) {
+    if (graphs_.size() >= kMaxGraphs) {  // each graph keeps its own memory pool: drop the least recently used
+      auto oldest = std::min_element(graphs_.begin(), graphs_.end(), [](const auto& a, const auto& b) {
+        return a.second->last_use < b.second->last_use;
+      });
+      graphs_.erase(oldest);
+    }
     auto g = std::make_unique<Graph>();
     g->in.input = own(in.input);
     g->in.cond.timestep = own(c.timestep);
@@ -110,6 +119,7 @@ torch::Tensor StepGraphs::run(diffusion::UNet2DConditionModel& unet, diffusion::
     it = graphs_.emplace(key, std::move(g)).first;
   }
   Graph& g = *it->second;
+  g.last_use = ++uses_;
   fill(g.in.input, in.input);
   fill(g.in.cond.timestep, c.timestep);
   fill(g.in.cond.encoder_hidden_states, c.encoder_hidden_states);

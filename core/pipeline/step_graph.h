@@ -2,6 +2,7 @@
 // CUDA graph captured once per shape (size, batch, prompt length, image tokens, with/without ControlNet).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -49,9 +50,13 @@ class StepGraphs {
   std::size_t size() const { return graphs_.size(); }
   void clear();
 
+  // Graphs kept at most (sizes, prompt lengths, image prompt counts in use); the least recently used goes.
+  static constexpr std::size_t kMaxGraphs = 4;
+
  private:
   struct Graph;
   std::map<std::string, std::unique_ptr<Graph>> graphs_;
+  std::uint64_t uses_ = 0;
 };
 
 }  // namespace poseforge::pipeline
