@@ -25,6 +25,8 @@ using namespace poseforge::pipeline;
 using poseforge::test::expect_error;
 using poseforge::test::fixture;
 using poseforge::test::fixture_json;
+using poseforge::test::engine_fixture_paths;
+using poseforge::test::fixture_request;
 
 namespace {
 
