@@ -23,8 +23,8 @@ std::optional<CpuStart> cpu_start(const pipeline::Request& request, const Engine
   out.request.height = std::min(request.height, kCpuStartSide);
   out.request.steps = std::min(request.steps, kCpuStartSteps);
   out.reason = fmt::format(
-      "Running on the CPU: starting at {}x{}, {} steps, which answer within seconds ({}x{}, {} steps take minutes "
-      "on a CPU); raise them in Parameters, or use a GPU build (scripts/get-libtorch.sh)",
+      "On the CPU: {}x{}, {} steps answer within seconds ({}x{}, {} steps take minutes); raise them in Parameters "
+      "or use a GPU build",
       out.request.width, out.request.height, out.request.steps, request.width, request.height, request.steps);
   return out;
 }

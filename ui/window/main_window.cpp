@@ -341,8 +341,9 @@ void MainWindow::restore_session() {
   if (const auto start = cpu_start(parameters_->request(), generation_->engine_info())) {
     parameters_->set_request(start->request);
     preset_bar_->show_no_selection();
-    status(QString::fromStdString(start->reason));
     spdlog::info("{}", start->reason);
+    // Once the event loop runs: after the start-up messages the caller shows (the models found).
+    QTimer::singleShot(0, this, [this, reason = QString::fromStdString(start->reason)] { status(reason); });
   }
 }
 
