@@ -5,6 +5,7 @@
 
 #include "app/cli_args.h"
 #include "app/cli_commands.h"
+#include "core/pipeline/cuda_info.h"
 #include "core/pipeline/demo_models.h"
 #include "core/pipeline/model_paths.h"
 
@@ -43,10 +44,20 @@ int run_info(const std::vector<std::string>& args) {
   if (root.empty()) root = pipeline::default_models_root();
 
   std::printf("PoseForge %s\n", POSEFORGE_VERSION);
-  std::printf("libtorch %s\n", TORCH_VERSION);
+  std::printf("libtorch %s (%s), built with %s\n", TORCH_VERSION, POSEFORGE_TORCH_DIR, POSEFORGE_TORCH_CUDA);
   const bool cuda = torch::cuda::is_available();
   std::printf("CUDA: %s\n", cuda ? "available" : "not available (running on the CPU)");
-  if (cuda) std::printf("CUDA devices: %d\n", static_cast<int>(torch::cuda::device_count()));
+  if (cuda) {
+    const int n = static_cast<int>(torch::cuda::device_count());
+    std::printf("CUDA devices: %d\n", n);
+    for (int i = 0; i < n; ++i) {
+      std::printf("  cuda:%d %s\n", i,
+                  pipeline::gpu_name(torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(i))).c_str());
+    }
+  } else if (const auto gpu = pipeline::gpu_name(torch::Device(torch::kCUDA, 0)); !gpu.empty()) {
+    std::printf("GPU: %s, not used: this build's libtorch has no CUDA (scripts/get-libtorch.sh, then scripts/run.sh)\n",
+                gpu.c_str());
+  }
 
   const pipeline::ModelPaths paths = pipeline::ModelPaths::discover(root);
   std::printf("models: %s\n", root.string().c_str());

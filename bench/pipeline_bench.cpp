@@ -113,12 +113,17 @@ int run_pipeline_bench(const Options& o) {
   engine.low_vram = o.count("low-vram") != 0;
   engine.deterministic = option(o, "cudnn", "deterministic") != "fast";
   engine.full_preview_every = int_option(o, "full-preview-every", 0);
+  engine.cuda_graphs = o.count("no-graph") == 0;
+  engine.taesd_previews = o.count("no-taesd") == 0;
+  engine.warm_up_side = o.count("no-warm-up") ? 0 : int_option(o, "size", 1024);
 
   pipeline::Request request;
   request.width = request.height = int_option(o, "size", 1024);
   request.steps = int_option(o, "steps", 20);
   request.scheduler = option(o, "scheduler", request.scheduler);
   request.guidance_scale = std::stod(option(o, "guidance", "6"));
+  request.controlnet_scale = std::stod(option(o, "controlnet-scale", "0.8"));
+  request.ip_adapter_scale = std::stod(option(o, "ip-scale", "0.6"));
   request.seed = 42;
   request.prompt = "a dancer on a stage, studio light, detailed";
   request.negative_prompt = "blurry, lowres";
@@ -138,8 +143,16 @@ int run_pipeline_bench(const Options& o) {
   fmt::print("model load: {:.2f} s\n", since(t));
   reset_peak_memory(device);
 
-  // 3. two runs: the first encodes the prompt (and image prompt), the second re-uses the caches
-  for (int run = 1; run <= 2; ++run) {
+  // 3. runs: the first encodes the prompt (and image prompt), later ones re-use the caches, unless
+  // --new-prompt gives each run its own prompt and image prompt (what a user's next picture costs).
+  const bool new_prompt = o.count("new-prompt") != 0;
+  const int runs = std::max(1, int_option(o, "runs", 2));
+  const std::string base_prompt = request.prompt;
+  for (int run = 1; run <= runs; ++run) {
+    if (new_prompt) {
+      request.prompt = fmt::format("{}, take {}", base_prompt, run);
+      if (with_ip) inputs.image_prompts.front().image.pixels[static_cast<std::size_t>(run)] ^= 0x55;
+    }
     int callbacks = 0, previews = 0;
     auto progress = [&](const pipeline::Progress& p) {
       ++callbacks;
@@ -154,12 +167,14 @@ int run_pipeline_bench(const Options& o) {
     fmt::print(
         "run {} ({}): {:.3f} s total, {:.4f} s per step (total / steps), {:.4f} s per step (loop), "
         "{} progress callbacks, {} previews, image {}x{}\n",
-        run, run == 1 ? "encoders + loop + decode" : "cached conditioning", total, total / request.steps,
+        run, run == 1 || new_prompt ? "encoders + loop + decode" : "cached conditioning", total, total / request.steps,
         result.step_seconds.empty() ? 0.0 : loop / result.step_seconds.size(), callbacks, previews,
         result.images.front().width, result.images.front().height);
   }
-  fmt::print("{} x {}, {} steps, {}, CFG {}, IP-Adapter {}\n", request.width, request.height, request.steps,
-             request.scheduler, request.guidance_scale, with_ip ? "on" : "off");
+  fmt::print("{} x {}, {} steps, {}, CFG {}, ControlNet {}, IP-Adapter {}{}\n", request.width, request.height,
+             request.steps, request.scheduler, request.guidance_scale, request.controlnet_scale,
+             with_ip ? fmt::format("{}", request.ip_adapter_scale) : "off",
+             new_prompt ? ", a new prompt each run" : "");
   fmt::print("{}\n", memory_report(device));
   return 0;
 }

@@ -53,10 +53,16 @@ const char* const kUsage = R"(usage:
   poseforge-bench pipeline (--models DIR | --make-demo DIR) [--size 1024] [--steps 20] [--dtype fp16|bf16|fp32]
                          [--device cuda|cpu] [--scheduler "DPM++ 2M Karras"] [--ip 0|1] [--guidance 6]
                          [--low-vram] [--full-preview-every 0] [--cudnn deterministic|fast]
+                         [--runs 2] [--new-prompt] [--controlnet-scale 0.8] [--ip-scale 0.6]
+                         [--no-graph] [--no-warm-up] [--no-taesd]
       Runs pipeline::Pipeline end to end (text encoders, ControlNet + UNet with CFG, sampler, VAE decode,
       async previews) on a model folder (ModelPaths::discover layout; --make-demo writes the tiny demo
       engine models there first) with a synthetic pose image and, with --ip 1, one synthetic image
-      prompt. Prints the load time, first and second run, seconds per step and the peak CUDA memory.
+      prompt. Prints the load time, each of --runs runs, seconds per step and the peak CUDA memory.
+      --new-prompt gives every run its own prompt (and image prompt) so no run re-uses the caches.
+      --no-graph runs the denoising calls eagerly (default on CUDA: replayed as CUDA graphs);
+      --no-warm-up skips the load-time warm-up (default: every model once at --size); --no-taesd
+      keeps the linear previews when the models folder has a TAESD-XL decoder.
 )";
 
 struct Args {
@@ -81,7 +87,8 @@ Args parse(int argc, char** argv) {
     std::string key = argv[i];
     if (key.rfind("--", 0) != 0) throw Error("unexpected argument '{}'\n{}", key, kUsage);
     key = key.substr(2);
-    if (key == "graph" || key == "channels-last" || key == "low-vram") {
+    if (key == "graph" || key == "channels-last" || key == "low-vram" || key == "new-prompt" || key == "no-graph" ||
+        key == "no-warm-up" || key == "no-taesd") {
       a.options[key] = "1";
     } else if (i + 1 < argc) {
       a.options[key] = argv[++i];

@@ -77,6 +77,9 @@ plan() {
   echo "h94/IP-Adapter $enc_dir/config.json ip-adapter/$enc_dir/config.json"
   echo "h94/IP-Adapter $enc_dir/model.safetensors ip-adapter/$enc_dir/model.safetensors"
   echo "lllyasviel/Annotators body_pose_model.pth openpose/body_pose_model.pth"
+  # TAESD-XL (a few MB): readable step previews; without it the previews are the linear latent colours.
+  echo "madebyollin/taesdxl config.json taesdxl/config.json"
+  echo "madebyollin/taesdxl diffusion_pytorch_model.safetensors taesdxl/diffusion_pytorch_model.safetensors"
 }
 
 if [ "$check" = 1 ]; then

@@ -5,5 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/build.sh"
-build="${POSEFORGE_BUILD_DIR:-$root/build}"
+source "$root/scripts/libtorch.sh"
+poseforge_choose_libtorch 2>/dev/null  # the choice build.sh made (and printed)
+build="$(poseforge_build_dir "$root")"
 exec "$build/app/poseforge" --demo-models-if-missing "$@"

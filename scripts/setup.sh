@@ -14,6 +14,7 @@ PACKAGES=(
   libicu-dev
   libgtest-dev libgmock-dev
   xvfb xauth
+  curl unzip
 )
 
 missing=()

@@ -26,7 +26,7 @@ namespace {
 // The fixture pipeline, engine kept (caches) between runs.
 struct PipelineCase {
   test::FixturePipelineRun run = test::fixture_pipeline_run(0);
-  pipeline::PipelineEngine engine{test::fixture_model_paths(run.adapter_file), test::fixture_cpu_float32()};
+  pipeline::PipelineEngine engine{test::engine_fixture_paths(run.adapter_file), test::fixture_cpu_float32()};
 
   pipeline::EngineOutput generate(const pipeline::Inputs& inputs) {
     auto request = run.request;

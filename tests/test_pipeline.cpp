@@ -27,6 +27,8 @@ using namespace poseforge::pipeline;
 using poseforge::test::expect_error;
 using poseforge::test::fixture;
 using poseforge::test::fixture_json;
+using poseforge::test::engine_fixture_paths;
+using poseforge::test::fixture_request;
 
 namespace {
 
@@ -45,7 +47,7 @@ void expect_close(const std::string& name, const torch::Tensor& actual, const to
 // The fixture pipeline (tests/support/pipeline_fixture.h), by the names this file uses.
 using FixtureRun = test::FixturePipelineRun;
 ModelPaths fixture_paths(const std::string& adapter_file) {
-  return test::fixture_model_paths(adapter_file);
+  return test::engine_fixture_paths(adapter_file);
 }
 EngineOptions cpu_float32() {
   return test::fixture_cpu_float32();

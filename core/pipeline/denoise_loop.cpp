@@ -9,6 +9,8 @@
 #include "core/pipeline/ip_groups.h"
 #include "core/pipeline/latent_preview.h"
 #include "core/pipeline/progress_readback.h"
+#include "core/pipeline/step_graph.h"
+#include "core/pipeline/taesd_preview.h"
 
 namespace poseforge::pipeline {
 
@@ -44,6 +46,11 @@ void DenoiseLoop::check_cancel() const {
 torch::Tensor DenoiseLoop::decode_on_device(const torch::Tensor& latents) const {
   auto& vae = models_.vae;
   return decoded_to_unit_hwc_on_device(vae->decode(vae->unscale_latents(latents.to(models_.vae_dtype))));
+}
+
+torch::Tensor DenoiseLoop::step_preview(const torch::Tensor& latents) const {
+  if (setup_.taesd_previews && models_.taesd) return taesd_preview_bytes(*models_.taesd, latents);
+  return latent_preview_bytes(latents);
 }
 
 torch::Tensor DenoiseLoop::decode(const torch::Tensor& latents) const {
@@ -82,22 +89,19 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
     const torch::Tensor input = sampler_.scale_model_input(doubled, i).to(dtype);
     cond.timestep = sampler_.timesteps()[i];
     if (setup_.ip) setup_.ip->select_call(i, cond.ip_groups);  // this call's per-layer scales (views)
-    // 2. ControlNet residuals while it acts (a zero scale would add zeros: skipped), then the UNet
-    torch::Tensor eps;
-    if (keep_[static_cast<std::size_t>(i)] > 0.0) {
-      const auto residuals = models_.controlnet->forward(input, cond, setup_.control, cond_scales_[i]);
-      result.controlnet_batches.push_back(input.size(0));
-      eps = models_.unet->forward(input, cond, &residuals);
-    } else {
-      eps = models_.unet->forward(input, cond);
-    }
+    // 2. ControlNet residuals while it acts (a zero scale would add zeros: skipped), then the UNet,
+    // 3. classifier-free guidance in float32: uncond + g * (cond - uncond); replayed as a CUDA graph
+    // when the pipeline gave StepGraphs (the same kernels, without the per-kernel launch cost)
+    CallInputs call;
+    call.input = input;
+    call.cond = cond;
+    if (keep_[static_cast<std::size_t>(i)] > 0.0) call.control = setup_.control;
+    call.control_scale = cond_scales_[i];
+    if (setup_.cfg) call.guidance = setup_.guidance;
+    const torch::Tensor eps = setup_.graphs ? setup_.graphs->run(models_.unet, models_.controlnet, call)
+                                            : denoise_call(models_.unet, models_.controlnet, call);
+    if (call.control.defined()) result.controlnet_batches.push_back(input.size(0));
     result.unet_batches.push_back(input.size(0));
-    // 3. classifier-free guidance in float32: uncond + g * (cond - uncond)
-    eps = eps.to(torch::kFloat32);
-    if (setup_.cfg) {
-      const auto halves = eps.chunk(2);
-      eps = halves[0] + setup_.guidance * (halves[1] - halves[0]);
-    }
     // 4. sampler update (float32 latents)
     latents = sampler_.step(eps, i, latents, noise);
     ++calls_done_;
@@ -125,8 +129,7 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
       const int k = setup_.full_preview_every;
       const bool full = k > 0 && step_completed && (steps_done % k == 0 || steps_done == steps);
       // the preview stays on the device; the read-back delivers it once its copy has landed
-      readback.push(std::move(p),
-                    full ? unit_hwc_to_bytes(decode_on_device(latents)[0]) : latent_preview_bytes(latents));
+      readback.push(std::move(p), full ? unit_hwc_to_bytes(decode_on_device(latents)[0]) : step_preview(latents));
     }
   }
   check_cancel();

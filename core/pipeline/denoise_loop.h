@@ -14,6 +14,7 @@
 namespace poseforge::pipeline {
 
 class IpLoopConditioning;
+class StepGraphs;
 
 // The conditioning of one generation, already on the device.
 struct LoopSetup {
@@ -24,7 +25,9 @@ struct LoopSetup {
   double controlnet_scale = 1.0;
   double control_start = 0.0, control_end = 1.0;  // fractions of the model calls where ControlNet acts
   int full_preview_every = 0;                     // K > 0: a VAE decode as preview every K steps
-  const IpLoopConditioning* ip = nullptr;  // image prompt groups: cond.ip_groups gets their scales per call
+  const IpLoopConditioning* ip = nullptr;         // image prompt groups: cond.ip_groups gets their scales per call
+  StepGraphs* graphs = nullptr;                   // set: each call replays a CUDA graph (CUDA only)
+  bool taesd_previews = false;                    // previews by models.taesd (else the linear preview)
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 
@@ -61,6 +64,8 @@ class DenoiseLoop {
 
  private:
   void check_cancel() const;
+  // The cheap per-step preview ([h, w, 3] uint8 on the device): TAESD-XL when loaded and on, else linear.
+  torch::Tensor step_preview(const torch::Tensor& latents) const;
 
   ModelSet& models_;
   samplers::Sampler& sampler_;

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/paths.h"
+#include "core/pipeline/taesd_preview.h"
 
 namespace poseforge::pipeline {
 namespace fs = std::filesystem;
@@ -96,6 +97,7 @@ ModelPaths ModelPaths::discover(const fs::path& root) {
   m.openpose = first_file({root / "openpose" / "body_pose_model.pth", root / "body_pose_model.pth",
                            root / "lllyasviel" / "Annotators" / "body_pose_model.pth", root / "Annotators" / "body_pose_model.pth",
                            root / "openpose" / "body_pose_model.safetensors"});
+  m.taesd = find_taesd(root);
   return m;
 }
 
@@ -126,6 +128,7 @@ void ModelPaths::apply(const ModelPaths& o) {
   if (!o.ip_adapter.empty()) ip_adapter = o.ip_adapter;
   if (!o.image_encoder.empty()) image_encoder = o.image_encoder;
   if (!o.openpose.empty()) openpose = o.openpose;
+  if (!o.taesd.empty()) taesd = o.taesd;
 }
 
 std::vector<std::string> ModelPaths::problems(bool need_ip_adapter, bool need_openpose) const {

@@ -29,6 +29,7 @@ struct ModelPaths {
   std::filesystem::path image_encoder;  // transformers CLIPVisionModelWithProjection folder
   std::filesystem::path openpose;       // body_pose_model.pth (or a .safetensors conversion)
   SdxlComponents sdxl_components;       // per-component overrides of `sdxl` (usually all empty)
+  std::filesystem::path taesd;          // optional TAESD-XL decoder for step previews (find_taesd)
 
   // The SDXL components: sdxl_components where set, else the diffusers layout under `sdxl`.
   SdxlComponents sdxl_parts() const;

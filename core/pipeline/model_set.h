@@ -8,6 +8,7 @@
 
 #include "core/diffusion/autoencoder_kl.h"
 #include "core/diffusion/controlnet.h"
+#include "core/diffusion/taesd.h"
 #include "core/diffusion/unet_2d_condition.h"
 #include "core/io/scheduler_config.h"
 #include "core/pipeline/model_paths.h"
@@ -34,6 +35,7 @@ struct ModelSet {
   io::SchedulerConfig scheduler;
   std::optional<vision::ImagePromptEncoder> image_encoder;  // only with an IP-Adapter
   std::optional<vision::IpAdapter> ip_adapter;
+  std::optional<diffusion::TinyDecoder> taesd;  // TAESD-XL step previews, when paths.taesd is set
 
   // Loads everything `paths` names (the IP-Adapter and its image encoder only when paths.ip_adapter is
   // set; OpenPose is not the engine's). `encoders_device`: where the text and image encoders start

@@ -27,6 +27,9 @@ struct EngineOptions {
   int full_preview_every = 0;   // 0: cheap latent->RGB preview each step; K > 0: a VAE decode every K steps
   bool long_prompts = true;     // > 75 tokens: 75-token chunks (off: truncate as diffusers)
   bool prompt_weighting = true; // A1111 (word:1.3) syntax
+  bool cuda_graphs = true;      // CUDA build + device: each denoising call replays a graph per shape
+  int warm_up_side = 1024;      // CUDA: load() runs every model once at side x side (0: no warm-up)
+  bool taesd_previews = true;   // step previews by the TAESD-XL decoder when the models have one
 };
 
 // Decoded inputs of one generation. The Request's paths are not read by the engine.

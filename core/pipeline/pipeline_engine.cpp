@@ -14,6 +14,8 @@
 #include "core/pipeline/image_tensor.h"
 #include "core/pipeline/ip_groups.h"
 #include "core/pipeline/sampler_name.h"
+#include "core/pipeline/step_graph.h"
+#include "core/pipeline/warm_up.h"
 
 namespace poseforge::pipeline {
 namespace {
@@ -87,6 +89,7 @@ struct PipelineEngine::Caches {
   io::Image control_key;
   int control_width = 0, control_height = 0;
   torch::Tensor control;
+  StepGraphs graphs;  // the denoising call per shape, kept for the models' lifetime
 };
 
 PipelineEngine::PipelineEngine(ModelPaths paths, EngineOptions options)
@@ -100,6 +103,13 @@ void PipelineEngine::load() {
   if (models_) return;
   const torch::Device encoders = options_.low_vram ? torch::Device(torch::kCPU) : device_;
   models_.emplace(ModelSet::load(paths_, device_, dtype_, encoders));
+  if (device_.is_cuda() && options_.warm_up_side > 0) {
+    warm_up(*models_, graphs(), options_.warm_up_side, options_.low_vram);
+  }
+}
+
+StepGraphs* PipelineEngine::graphs() {
+  return options_.cuda_graphs && StepGraphs::supported(device_) ? &caches_->graphs : nullptr;
 }
 
 ModelSet& PipelineEngine::models() {
@@ -273,6 +283,8 @@ EngineOutput PipelineEngine::run(const Request& request, const Inputs& inputs, c
   setup.control_start = request.control_start;
   setup.control_end = request.control_end;
   setup.full_preview_every = options_.full_preview_every;
+  setup.graphs = graphs();
+  setup.taesd_previews = options_.taesd_previews;
 
   // 3. seeds and start latents, then the loop per sample
   std::int64_t seed = request.seed;

@@ -16,6 +16,8 @@
 
 namespace poseforge::pipeline {
 
+class StepGraphs;
+
 // What run() produced, before 8-bit quantisation.
 struct EngineOutput {
   torch::Tensor images;              // [samples, H, W, 3] float32 in [0, 1] on the CPU
@@ -65,6 +67,7 @@ class PipelineEngine {
 
  private:
   struct Caches;
+  StepGraphs* graphs();  // the kept graphs when options_.cuda_graphs and the device allow them
   ModelPaths paths_;
   EngineOptions options_;
   torch::Device device_ = torch::kCPU;

@@ -10,6 +10,8 @@
 #pragma push_macro("slots")
 #undef slots
 #include <torch/cuda.h>
+
+#include "core/pipeline/cuda_info.h"
 #pragma pop_macro("slots")
 
 namespace poseforge::ui {
@@ -37,7 +39,11 @@ void save_engine_settings(const EngineSettings& s) {
 std::vector<DeviceChoice> available_devices() {
   std::vector<DeviceChoice> out = {{"auto", "Auto (CUDA when available, else CPU)"}, {"cpu", "CPU"}};
   const int gpus = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
-  for (int i = 0; i < gpus; ++i) out.push_back({fmt::format("cuda:{}", i), fmt::format("CUDA {}", i)});
+  for (int i = 0; i < gpus; ++i) {
+    const auto name = pipeline::gpu_name(torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(i)));
+    out.push_back(
+        {fmt::format("cuda:{}", i), name.empty() ? fmt::format("CUDA {}", i) : fmt::format("CUDA {}: {}", i, name)});
+  }
   return out;
 }
 

@@ -18,6 +18,7 @@
 #include "core/paths.h"
 #include "core/pose/pose_json.h"
 #include "core/presets/preset_store.h"
+#include "ui/generation/cpu_start.h"
 #include "ui/generation/demo_engine.h"
 #include "ui/generation/generation_controller.h"
 #include "ui/image_prompts/image_prompt_panel.h"
@@ -348,6 +349,13 @@ void MainWindow::restore_session() {
     spdlog::warn("last session not restored: {}", e.what());
   }
   if (auto first = preset_bar_->selected()) preset_bar_->select(first->name);  // first start
+  if (const auto start = cpu_start(parameters_->request(), generation_->engine_info())) {
+    parameters_->set_request(start->request);
+    preset_bar_->show_no_selection();
+    spdlog::info("{}", start->reason);
+    // Once the event loop runs: after the start-up messages the caller shows (the models found).
+    QTimer::singleShot(0, this, [this, reason = QString::fromStdString(start->reason)] { status(reason); });
+  }
 }
 
 QDockWidget* MainWindow::add_dock(const QString& title, const QString& object_name, Qt::DockWidgetArea area,

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# One measuring session on a GPU machine that has PyTorch with CUDA but no Debian packages (the lent
+# H200): builds the engine against PyTorch's libtorch, runs the engine tests and the float16 parity
+# check, writes SDXL-size random weights in the real layouts and times PoseForge beside diffusers on
+# the same files. Every stage logs to $OUT/<stage>.log and a failed stage does not stop the others.
+# Usage: bench/gpu_session.sh CARRY STAGES...   (stages: info build test parity layout ours taesd speed eager
+# compile; BUILD_TARGETS="a b" builds only those targets)
+# CARRY holds engine-deps.tar.xz (scripts/device-deps.sh), diffusers-src.tar.xz (diffusers' src/),
+# shared/{fixtures,bench,real-configs}. OUT (default /tmp/pf-out) gets the logs.
+set -uo pipefail
+src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+carry="$(cd "$1" && pwd)"
+shift
+out="${OUT:-/tmp/pf-out}"
+build="${POSEFORGE_GPU_BUILD:-/tmp/pf-build-cuda}"
+models="${POSEFORGE_GPU_MODELS:-/tmp/pf-sdxl}"
+mkdir -p "$out"
+export PYTHONUNBUFFERED=1 DIFFUSERS_SRC="$carry/src"
+torch_prefix="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')"
+deps="$carry/.devdeps/root/usr"
+export LD_LIBRARY_PATH="$deps/lib/x86_64-linux-gnu:$(python3 -c 'import torch, os; print(os.path.dirname(torch.__file__))')/lib:${LD_LIBRARY_PATH:-}"
+bench="$build/bench/poseforge-bench"
+common=(--size 1024 --steps 30 --scheduler Euler --guidance 7.5 --controlnet-scale 0.8 --ip 1 --ip-scale 0.6)
+
+stage() {
+  local name="$1"
+  shift
+  echo "=== $name $(date -u +%T)"
+  local t0=$SECONDS
+  "$@" >"$out/$name.log" 2>&1
+  local rc=$?
+  echo "=== $name rc=$rc in $((SECONDS - t0)) s"
+  tail -n "${TAIL:-25}" "$out/$name.log"
+}
+
+info() {
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv
+  python3 -c 'import torch, sys; print("torch", torch.__version__, "cuda", torch.version.cuda, "cudnn", torch.backends.cudnn.version(), torch.cuda.get_device_name())'
+  python3 -c 'import transformers, safetensors, PIL; print("transformers", transformers.__version__)'
+  nproc; cmake --version | head -1; df -h /tmp | tail -1
+}
+
+build_engine() {
+  [ -d "$carry/.devdeps/root" ] || tar -xJf "$carry/engine-deps.tar.xz" -C "$carry/.devdeps" || return 1
+  cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPOSEFORGE_ENGINE_ONLY=ON \
+    -DCMAKE_PREFIX_PATH="$torch_prefix;$deps" -DICU_ROOT="$deps" -DCMAKE_CUDA_ARCHITECTURES=90 &&
+    cmake --build "$build" -j "$(nproc)" ${BUILD_TARGETS:+--target $BUILD_TARGETS}
+}
+
+layout() {
+  [ -f "$models/.done" ] && return 0
+  python3 "$carry/shared/bench/sdxl_layout.py" "$models" "$carry/shared/fixtures/tokenizer" "$carry/shared/real-configs" &&
+    touch "$models/.done" && du -sh "$models"
+}
+
+ours() {
+  # the defaults (CUDA graphs, load-time warm-up, deterministic cuDNN), then each one left out
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3 --no-graph --no-warm-up
+  "$bench" pipeline --models "$models" "${common[@]}" --runs 2
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --low-vram
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --full-preview-every 5
+}
+
+taesd() {
+  # TAESD-XL previews every step (the fixture's real-size decoder, random weights) against the linear ones
+  "$build/tests/test_taesd"
+  rm -rf "$models/taesdxl" && cp -r "$carry/shared/fixtures/formats/taesd/taesdxl" "$models/taesdxl"
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3 --no-taesd
+  rm -rf "$models/taesdxl"
+}
+
+speed() {
+  "$bench" speed --unet sdxl --controlnet sdxl --latent 128 --batch 2 --steps 20 --ip-tokens 4 --cudnn fast
+  "$bench" speed --unet sdxl --controlnet sdxl --latent 128 --batch 2 --steps 20 --ip-tokens 4 --graph --cudnn fast
+}
+
+mkdir -p "$carry/.devdeps"
+[ -d "$carry/src" ] || tar -xJf "$carry/diffusers-src.tar.xz" -C "$carry"
+export POSEFORGE_FIXTURES="$carry/shared/fixtures"
+for s in "$@"; do
+  case "$s" in
+    info) stage info info ;;
+    build) TAIL=40 stage build build_engine ;;
+    test) TAIL=60 stage test ctest --test-dir "$build" --output-on-failure -j 4 ;;
+    parity) stage parity "$bench" parity --fixtures "$POSEFORGE_FIXTURES" --dtype fp16 ;;
+    layout) stage layout layout ;;
+    ours) TAIL=60 stage ours ours ;;
+    speed) stage speed speed ;;
+    taesd) TAIL=40 stage taesd taesd ;;
+    eager) stage eager python3 "$carry/shared/bench/diffusers_from_files.py" "$models" 30 1024 eager ;;
+    compile) stage compile python3 "$carry/shared/bench/diffusers_from_files.py" "$models" 30 1024 compile ;;
+    *) echo "unknown stage $s" ;;
+  esac
+done

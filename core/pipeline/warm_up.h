@@ -1,0 +1,17 @@
+// Warm-up at load time: every model runs once on dummy inputs of a typical request (and the denoising
+// call is captured as a CUDA graph), so the user's first generation pays no one-time GPU costs
+// (cuBLAS/cuDNN handles and heuristics, kernel loading, graph capture).
+#pragma once
+
+#include "core/pipeline/model_set.h"
+
+namespace poseforge::pipeline {
+
+class StepGraphs;
+
+// Runs the text encoders, the image encoder (with an IP-Adapter), one CFG denoising call with the
+// ControlNet (through `graphs` when given) and a VAE decode at side x side, then waits for the device.
+// `encoders_on_cpu`: low-VRAM mode (the encoders visit the GPU for the warm-up, as for a prompt).
+void warm_up(ModelSet& models, StepGraphs* graphs, int side, bool encoders_on_cpu);
+
+}  // namespace poseforge::pipeline
