@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/io/atomic_write.h"
+#include "core/io/json_number.h"
 
 namespace poseforge::pose {
 
@@ -82,7 +83,7 @@ int canvas_side(const json& j, const char* key, int fallback, const std::string&
     throw Error("{}: '{}' is missing (needed to place pixel coordinates; give the image size)", source, key);
   }
   const json& v = j[key];
-  if (!v.is_number() || v.get<double>() < 1 || v.get<double>() != std::floor(v.get<double>()))
+  if (!v.is_number() || v.get<double>() < 1 || !io::json_fits<int>(v))
     throw Error("{}: '{}' must be a positive whole number, got {}", source, key, v.dump());
   return v.get<int>();
 }
