@@ -23,7 +23,8 @@ void expect_value_or_error(const char* what, const std::function<void()>& read) 
   try {
     read();
     fuzz::note(std::string("config: reads as ") + what);
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    fuzz::note(e.what());
   }
 }
 
@@ -34,7 +35,8 @@ int fuzz_config(const std::uint8_t* data, std::size_t size) {
   std::optional<io::JsonConfig> config;
   try {
     config = io::JsonConfig::load(path);
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    fuzz::note(e.what());
     return 0;
   }
   const io::JsonConfig& c = *config;

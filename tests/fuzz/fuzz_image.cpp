@@ -15,7 +15,8 @@ int fuzz_image(const std::uint8_t* data, std::size_t size) {
     fuzz::check(image.pixels.size() == static_cast<std::size_t>(image.width) * image.height * 3,
                 "pixel buffer does not match the size");
     fuzz::note("image: " + std::to_string(image.width) + "x" + std::to_string(image.height));
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    fuzz::note(e.what());
   }
   return 0;
 }

@@ -72,7 +72,8 @@ int fuzz_pickle(const std::uint8_t* data, std::size_t size) {
     fuzz::check(root != nullptr, "unpickle returned no value");
     fuzz::check(used > 0 && used <= size, "unpickle consumed " + std::to_string(used) + " of " + std::to_string(size));
     fuzz::note("pickle: " + std::to_string(walk(root)) + " units, a " + root->kind_name());
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    fuzz::note(e.what());
   }
   const auto path =
       fuzz::write_scratch("legacy.pth", legacy_header() + std::string(reinterpret_cast<const char*>(data), size));
@@ -80,7 +81,8 @@ int fuzz_pickle(const std::uint8_t* data, std::size_t size) {
     const auto tensors = io::load_torch_checkpoint(path);
     for (const auto& [name, t] : tensors) fuzz::check(t.defined(), "undefined tensor '" + name + "'");
     fuzz::note("legacy checkpoint: " + std::to_string(tensors.size()) + " tensors");
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    fuzz::note(e.what());
   }
   return 0;
 }

@@ -15,7 +15,8 @@ int fuzz_png_text(const std::uint8_t* data, std::size_t size) {
   std::map<std::string, std::string> text;
   try {
     text = io::read_png_text(path);
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    fuzz::note(e.what());
     return 0;
   }
   fuzz::note("png: " + std::to_string(text.size()) + " text chunks");
@@ -29,7 +30,8 @@ int fuzz_png_text(const std::uint8_t* data, std::size_t size) {
     }
     try {
       (void)pipeline::Request::from_json(json).to_json().dump();
-    } catch (const Error&) {
+    } catch (const Error& e) {
+      fuzz::note(e.what());
     }
   }
   // Hook for the A1111 "parameters" and ComfyUI "prompt"/"workflow" readers (branch `poses`): call each on

@@ -48,7 +48,8 @@ int fuzz_pose_json(const std::uint8_t* data, std::size_t size) {
       const auto pose = pose::load_pose_json(path, w, h);
       fuzz::note("pose: " + std::to_string(pose.people().size()) + " people");
       round_trip(pose);
-    } catch (const Error&) {
+    } catch (const Error& e) {
+      fuzz::note(e.what());
     }
   }
   // Hook for the other pose JSON dialects (branch `poses`): call each dialect's reader on `path` here, each in

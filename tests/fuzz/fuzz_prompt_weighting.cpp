@@ -34,7 +34,8 @@ int fuzz_prompt_weighting(const std::uint8_t* data, std::size_t size) {
           fuzz::check(chunk.ids.size() == static_cast<std::size_t>(tok.max_length()), "a chunk is not max_length ids");
           fuzz::check(chunk.weights.size() == chunk.ids.size(), "a chunk's weights and ids differ in length");
         }
-      } catch (const Error&) {
+      } catch (const Error& e) {
+        fuzz::note(e.what());
       }
     }
   }

@@ -27,7 +27,8 @@ int fuzz_request_json(const std::uint8_t* data, std::size_t size) {
   pipeline::Request request;
   try {
     request = pipeline::Request::load(path);
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    fuzz::note(e.what());
     return 0;
   }
   const auto problems = request.problems();
@@ -35,7 +36,8 @@ int fuzz_request_json(const std::uint8_t* data, std::size_t size) {
   bool threw = false;
   try {
     request.validate();
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    fuzz::note(e.what());
     threw = true;
   }
   fuzz::check(threw == !problems.empty(), "validate() disagrees with problems()");

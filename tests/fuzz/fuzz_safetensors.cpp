@@ -36,7 +36,8 @@ int fuzz_safetensors(const std::uint8_t* data, std::size_t size) {
     tensors = file.tensors();
     fuzz::note("safetensors: " + std::to_string(tensors.size()) + " tensors");
     metadata = file.metadata();
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    fuzz::note(e.what());
     return 0;
   }
   // What was read must write and read back unchanged.

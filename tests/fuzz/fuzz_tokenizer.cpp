@@ -57,7 +57,8 @@ int fuzz_tokenizer(const std::uint8_t* data, std::size_t size) {
     const text::ClipTokenizer tok(folder);
     fuzz::note("tokenizer folder loads, " + std::to_string(tok.vocab_size()) + " tokens");
     check_ids(tok, u8"a photo of <|endoftext|> the THING,  \u00fcn\u00efc\u00f6d\u00e9 \U0001F642 123");
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    fuzz::note(e.what());
   }
   return 0;
 }

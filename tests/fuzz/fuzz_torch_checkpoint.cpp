@@ -21,7 +21,8 @@ int fuzz_torch_checkpoint(const std::uint8_t* data, std::size_t size) {
     fuzz::note("checkpoint: " + std::to_string(tensors.size()) + " tensors, sum " + std::to_string(sum));
     // load_tensors sniffs the format the same way.
     fuzz::check(io::load_tensors(path).size() == tensors.size(), "load_tensors disagrees with load_torch_checkpoint");
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    fuzz::note(e.what());
   }
   return 0;
 }

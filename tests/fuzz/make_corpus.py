@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes the seed corpus tests/fuzz/corpus/<harness>/seed-*, by hand from the documented formats (Python's
 standard library only; JPEG/WebP seeds through OpenCV's encoder when `--opencv-seeds DIR` gives files made by
-make_image_seeds.sh, which runs this script). Deterministic: re-running it rewrites the same bytes. Files named regress-* are inputs a
-fuzzer once broke; this script never touches them."""
+make_image_seeds.sh, which runs this script). Deterministic: re-running it rewrites the same bytes.
+regress-*: inputs that broke a parser before its fix (written here, by hand from the bug). found-*: inputs a
+fuzzer found (libFuzzer artifacts copied in by hand); this script never touches them."""
 import io
 import json
 import os
@@ -14,13 +15,17 @@ import zlib
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
 
-def put(harness, name, data):
+def put(harness, name, data, prefix="seed-"):
     folder = os.path.join(ROOT, harness)
     os.makedirs(folder, exist_ok=True)
     if isinstance(data, str):
         data = data.encode("utf-8")
-    with open(os.path.join(folder, "seed-" + name), "wb") as f:
+    with open(os.path.join(folder, prefix + name), "wb") as f:
         f.write(data)
+
+
+def regress(harness, name, data):
+    put(harness, name, data, "regress-")
 
 
 # ---- safetensors: u64 header length, JSON header, data (https://github.com/huggingface/safetensors) ----
@@ -66,7 +71,9 @@ def pint(i):
         return b"K" + bytes([i])
     if 0 <= i < 65536:
         return b"M" + struct.pack("<H", i)
-    return b"J" + struct.pack("<i", i)
+    if -(1 << 31) <= i < (1 << 31):
+        return b"J" + struct.pack("<i", i)
+    return b"\x8a\x08" + struct.pack("<q", i)  # LONG1, 8 bytes
 
 
 def ptuple(items):
@@ -128,11 +135,13 @@ def pickle_seeds():
 # ---- torch checkpoints: torch.save's zip layout (archive/data.pkl, archive/data/<key>, archive/version) ----
 def torch_zip(main, storages, folder="archive"):
     buf = io.BytesIO()
+    def entry(name):  # a fixed date: the same bytes on every run
+        return zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
-        z.writestr(folder + "/data.pkl", main)
+        z.writestr(entry(folder + "/data.pkl"), main)
         for key, data in storages:
-            z.writestr(folder + "/data/" + key, data)
-        z.writestr(folder + "/version", "3\n")
+            z.writestr(entry(folder + "/data/" + key), data)
+        z.writestr(entry(folder + "/version"), "3\n")
     return buf.getvalue()
 
 
@@ -325,6 +334,34 @@ def image_seeds():
     put("image", "huge-header.png", png(100000, 100000, 2, 8, [b"\x00" * 3]))
 
 
+# ---- regressions: each broke a parser before its fix ----
+def regressions():
+    # A list appended to itself (cyclic values leaked, and a dict holding itself sent flatten() into endless
+    # recursion): now "would hold itself".
+    regress("pickle", "list-holds-itself", pickle_of(b"]q\x00h\x00a"))
+    regress("pickle", "dict-holds-itself", pickle_of(ORDERED_DICT + b"q\x00" + pstr("self") + b"h\x00s"))
+    regress("pickle", "tuple-cycle", pickle_of(b"]q\x00h\x00\x85a"))
+    # 60000 nested lists: freeing them recursed once per level and overflowed the stack.
+    regress("pickle", "deep-nesting", b"\x80\x02" + b"]" * 60000 + b"a" * 59999 + b".")
+    # A legacy storage of 2^40 floats in a tiny file: allocated 4 TB before reading anything.
+    regress("pickle", "huge-legacy-storage", legacy_body(pickle_of(state_dict([("w", ptensor("0", 1 << 40, [1], [1]))])),
+                                                         [("0", f32(1))]))
+    # size * stride overflowed int64 in the bounds check (undefined behaviour, then a wrong bound).
+    regress("pickle", "stride-overflow", legacy_body(pickle_of(state_dict([("w", ptensor("0", 4, [1 << 62, 3],
+                                                                                         [1 << 62, 1]))])), [("0", f32(1, 2, 3, 4))]))
+    # A rebuilt tensor used as the storage of another: a 1-element storage expanded to 1000 (stride 0),
+    # then read as 1000 consecutive elements: a heap overflow.
+    expanded = ptensor("0", 1, [1000], [0])
+    reread = b"ctorch._utils\n_rebuild_tensor_v2\n" + ptuple([expanded, pint(0), ptuple([pint(1000)]), ptuple([pint(1)]),
+                                                               b"\x89", ORDERED_DICT]) + b"R"
+    regress("pickle", "tensor-as-storage", legacy_body(pickle_of(state_dict([("w", reread)])), [("0", f32(1))]))
+    # A zip storage of 2^62 + 1 floats: numel * 4 wrapped to 4, so 4 bytes were read as 2^62 floats.
+    regress("torch_checkpoint", "zip-numel-wraps",
+            torch_zip(pickle_of(state_dict([("w", ptensor("0", (1 << 62) + 1, [2], [1]))])), [("0", f32(1, 2))]))
+    # A size past int64 next to a 0 (product 0 passed the check), then a negative size in libtorch.
+    regress("safetensors", "size-past-int64", safetensors([("a", "F32", [0, 1 << 63], b"")]))
+
+
 def opencv_seeds(folder):
     for name in sorted(os.listdir(folder)):
         with open(os.path.join(folder, name), "rb") as f:
@@ -342,5 +379,6 @@ if __name__ == "__main__":
     request_seeds()
     png_text_seeds()
     image_seeds()
+    regressions()
     if len(sys.argv) == 3 and sys.argv[1] == "--opencv-seeds":
         opencv_seeds(sys.argv[2])
