@@ -7,8 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/io/json_number.h"
-
 namespace poseforge::io {
 
 class JsonConfig {
@@ -47,7 +45,6 @@ class JsonConfig {
   [[noreturn]] void missing(const std::string& key) const;
   template <typename T>
   T convert(const std::string& key, const nlohmann::json& value) const {
-    if (!json_fits<T>(value)) fail(key, "is out of range or not a whole number: got " + value.dump());
     try {
       return value.get<T>();
     } catch (const nlohmann::json::exception&) {
