@@ -139,7 +139,7 @@ Pose load_pose_json(const std::filesystem::path& path, int default_width, int de
   json j;
   try {
     j = json::parse(text.str());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
     throw Error("pose JSON '{}': not valid JSON: {}", path.string(), e.what());
   }
   return pose_from_json(j, fmt::format("pose JSON '{}'", path.string()), default_width, default_height);

@@ -25,7 +25,7 @@ int fuzz_png_text(const std::uint8_t* data, std::size_t size) {
     nlohmann::json json;
     try {
       json = nlohmann::json::parse(it->second);
-    } catch (const nlohmann::json::parse_error&) {
+    } catch (const nlohmann::json::exception&) {
       return 0;  // png_metadata.cpp turns this into an Error naming the file
     }
     try {
