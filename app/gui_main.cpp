@@ -1,6 +1,8 @@
 // poseforge: the desktop application.
 #include "core/pipeline/demo_models.h"  // libtorch headers before Qt's (Qt's `slots` macro)
 
+#include <cstdio>
+
 #include <QApplication>
 #include <QMessageBox>
 #include <QPushButton>
@@ -70,12 +72,19 @@ int main(int argc, char** argv) {
   QCommandLineOption request_file("request", "Start with the settings of a request JSON (Segmind keys).", "file");
   QCommandLineOption demo_step("demo-step-ms", "Demo engine: simulated model time per step.", "ms", "60");
   QCommandLineOption show_settings("show-settings", "Open the settings dialog at start (--screenshot takes it).");
-  for (auto* option :
-       {&pose_image, &pose_json, &image_prompt, &generate, &screenshot_after, &demo_step, &prompt, &show_settings}) {
+  // Prints the models/README.md the app opens (scripts/test-deb.sh checks the installed one is found).
+  QCommandLineOption print_readme("print-models-readme", "Print the path of the models guide and quit.");
+  for (auto* option : {&pose_image, &pose_json, &image_prompt, &generate, &screenshot_after, &demo_step, &prompt,
+                       &show_settings, &print_readme}) {
     option->setFlags(QCommandLineOption::HiddenFromHelp);
   }
-  parser.addOptions({log_level, screenshot, models, demo_if_missing, device, request_file, pose_image, pose_json, image_prompt, generate, screenshot_after, demo_step, prompt, show_settings});
+  parser.addOptions({log_level, screenshot, models, demo_if_missing, device, request_file, pose_image, pose_json, image_prompt, generate, screenshot_after, demo_step, prompt, show_settings, print_readme});
   parser.process(app);
+  if (parser.isSet(print_readme)) {
+    const QString readme = poseforge::ui::models_readme_path();
+    std::printf("%s\n", readme.isEmpty() ? "(not found)" : readme.toStdString().c_str());
+    return readme.isEmpty() ? 1 : 0;
+  }
 
   try {
     poseforge::init_logging({parser.value(log_level).toStdString(), {}, true});

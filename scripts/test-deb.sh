@@ -58,6 +58,9 @@ home="$(mktemp -d)"
 run_user() { env -u POSEFORGE_MODELS HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_DATA_HOME="$home/.local/share" "$@"; }
 (cd / && run_user /usr/bin/poseforge-cli --version && run_user /usr/bin/poseforge-cli info) | tee "$out/info.txt"
 grep -q "^PoseForge " "$out/info.txt"
+readme="$(cd / && run_user QT_QPA_PLATFORM=offscreen /usr/bin/poseforge --print-models-readme)"
+echo "the app's models guide: $readme"
+[ "$readme" = /usr/share/poseforge/models/README.md ] || { echo "test-deb: the app does not find its installed README" >&2; exit 1; }
 (cd / && run_user xvfb-run -a /usr/bin/poseforge --demo-models-if-missing --screenshot "$out/screenshot.png" \
    --screenshot-after-ms 1500)
 [ -s "$out/screenshot.png" ] || { echo "test-deb: no screenshot" >&2; exit 1; }
