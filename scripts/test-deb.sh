@@ -36,7 +36,7 @@ echo "== checks"
 appstreamcli validate --no-net "$root/packaging/io.github.poseforge.PoseForge.metainfo.xml"
 desktop-file-validate "$root/packaging/io.github.poseforge.PoseForge.desktop"
 lintian_log="$(mktemp)"
-lintian --no-tag-display-limit "$deb" | tee "$lintian_log" || true
+lintian --tag-display-limit 0 "$deb" | tee "$lintian_log" || true
 if grep -q '^E:' "$lintian_log"; then
   echo "test-deb: lintian reports errors" >&2
   exit 1
@@ -47,6 +47,7 @@ $SUDO apt-get install -y "$deb"
 trap '$SUDO apt-get remove -y poseforge >/dev/null 2>&1 || true' EXIT
 for f in /usr/bin/poseforge /usr/bin/poseforge-cli /usr/share/poseforge/models/README.md \
          /usr/share/applications/io.github.poseforge.PoseForge.desktop /usr/share/man/man1/poseforge-cli.1.gz \
+         /usr/share/doc/poseforge/copyright /usr/share/doc/poseforge/changelog.gz \
          /usr/share/metainfo/io.github.poseforge.PoseForge.metainfo.xml \
          /usr/share/icons/hicolor/scalable/apps/io.github.poseforge.PoseForge.svg; do
   [ -f "$f" ] || { echo "test-deb: $f is not installed" >&2; exit 1; }
