@@ -1,6 +1,8 @@
 // poseforge: the desktop application.
 #include "core/pipeline/demo_models.h"  // libtorch headers before Qt's (Qt's `slots` macro)
 
+#include <cstdio>
+
 #include <QApplication>
 #include <QMessageBox>
 #include <QPushButton>
@@ -76,12 +78,21 @@ int main(int argc, char** argv) {
                                        "--screenshot takes the window's child <name> (a dock is made taller first).", "name");
   QCommandLineOption show_mask_painter("show-mask-painter",
                                        "Open the mask painter of image prompt <n> at start (--screenshot takes it).", "n");
+  // Prints the models/README.md the app opens (scripts/test-deb.sh checks the installed one is found).
+  QCommandLineOption print_readme("print-models-readme", "Print the path of the models guide and quit.");
   for (auto* option : {&pose_image, &pose_json, &image_prompt, &generate, &screenshot_after, &demo_step, &prompt,
-                       &show_settings, &show_mask_painter, &screenshot_widget}) {
+                       &show_settings, &show_mask_painter, &screenshot_widget, &print_readme}) {
     option->setFlags(QCommandLineOption::HiddenFromHelp);
   }
-  parser.addOptions({log_level, screenshot, models, demo_if_missing, device, request_file, pose_image, pose_json, image_prompt, generate, screenshot_after, demo_step, prompt, show_settings, show_mask_painter, screenshot_widget});
+  parser.addOptions({log_level, screenshot, models, demo_if_missing, device, request_file, pose_image, pose_json,
+                     image_prompt, generate, screenshot_after, demo_step, prompt, show_settings, show_mask_painter,
+                     screenshot_widget, print_readme});
   parser.process(app);
+  if (parser.isSet(print_readme)) {
+    const QString readme = poseforge::ui::models_readme_path();
+    std::printf("%s\n", readme.isEmpty() ? "(not found)" : readme.toStdString().c_str());
+    return readme.isEmpty() ? 1 : 0;
+  }
 
   try {
     poseforge::init_logging({parser.value(log_level).toStdString(), {}, true});

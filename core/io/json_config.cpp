@@ -1,6 +1,8 @@
 // JsonConfig implementation.
 #include "core/io/json_config.h"
 
+#include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
@@ -27,7 +29,34 @@ JsonConfig JsonConfig::load(const std::filesystem::path& path) {
   return JsonConfig(std::move(json), path.string());
 }
 
-JsonConfig::JsonConfig(nlohmann::json json, std::string source) : json_(std::move(json)), source_(std::move(source)) {}
+namespace {
+
+// get<T>() casts a float to an integer type unchecked: undefined behaviour past the type's range (a config
+// saying "hidden_size": 1e300). Every number that large is made safe here, once, for all readers: a whole
+// float within int64 becomes that integer (then only integer-to-integer conversions remain), anything else
+// at or past 2^31 in size (a fraction, or beyond int64) is an error naming the key. Smaller floats convert
+// to every integer type get<T>() is asked for.
+void make_numbers_safe(nlohmann::json& value, const std::string& source, const std::string& key) {
+  if (value.is_object()) {
+    for (auto& [k, v] : value.items()) make_numbers_safe(v, source, key.empty() ? k : key + "." + k);
+  } else if (value.is_array()) {
+    for (auto& v : value) make_numbers_safe(v, source, key);
+  } else if (value.is_number_float()) {
+    const double d = value.get<double>();
+    constexpr double kInt32 = 2147483648.0, kInt64 = 9223372036854775808.0;  // 2^31, 2^63
+    if (std::abs(d) < kInt32) return;
+    if (d != std::floor(d) || d >= kInt64 || d < -kInt64) {
+      throw Error("config '{}': key '{}' has a number out of range: {}", source, key, value.dump());
+    }
+    value = static_cast<std::int64_t>(d);
+  }
+}
+
+}  // namespace
+
+JsonConfig::JsonConfig(nlohmann::json json, std::string source) : json_(std::move(json)), source_(std::move(source)) {
+  make_numbers_safe(json_, source_, "");
+}
 
 bool JsonConfig::has(const std::string& key) const {
   auto it = json_.find(key);

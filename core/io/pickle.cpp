@@ -1,12 +1,35 @@
 // Restricted pickle virtual machine (protocols 2-5 as torch.save writes them).
 #include "core/io/pickle.h"
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
 #include <unordered_map>
 
 #include "core/error.h"
 
 namespace poseforge::io {
+
+PickleValue::~PickleValue() {
+  // Children this value holds the last reference to are emptied here, one level at a time, instead of by
+  // their own destructors recursively.
+  std::vector<PickleRef> pending;
+  auto take_children = [&pending](PickleValue& v) {
+    for (auto& item : v.items) pending.push_back(std::move(item));
+    for (auto& [key, value] : v.entries) {
+      pending.push_back(std::move(key));
+      pending.push_back(std::move(value));
+    }
+    v.items.clear();
+    v.entries.clear();
+  };
+  take_children(*this);
+  while (!pending.empty()) {
+    PickleRef v = std::move(pending.back());
+    pending.pop_back();
+    if (v && v.use_count() == 1) take_children(*v);
+  }
+}
 
 PickleRef PickleValue::make(Kind kind) {
   auto v = std::make_shared<PickleValue>();
@@ -81,6 +104,7 @@ class Machine {
   }
   void push(PickleRef v) {
     if (stack_.size() >= kMaxStack) fail("stack too deep");
+    age(v);
     stack_.push_back(std::move(v));
   }
   PickleRef pop() {
@@ -128,10 +152,42 @@ class Machine {
     if (!v || v->kind != kind) fail(std::string(what) + " expects a " + PickleValue::make(kind)->kind_name());
     return *v;
   }
-  void set_items(PickleRef& dict, std::vector<PickleRef>& kv) {
+  // `existing`: the dict was made before its items (SETITEM(S)), so they must not contain it (see Age).
+  void set_items(PickleRef& dict, std::vector<PickleRef>& kv, bool existing) {
     if (kv.size() % 2 != 0) fail("SETITEMS with an odd number of items");
     auto& d = expect(dict, Kind::Dict, "SETITEM(S)");
-    for (std::size_t i = 0; i < kv.size(); i += 2) d.entries.emplace_back(kv[i], kv[i + 1]);
+    for (std::size_t i = 0; i < kv.size(); i += 2) {
+      if (existing) {
+        check_insert(dict, kv[i]);
+        check_insert(dict, kv[i + 1]);
+      }
+      d.entries.emplace_back(kv[i], kv[i + 1]);
+    }
+  }
+  // Cycle guard. Python pickles may be cyclic (a list holding itself); a state dict never is, and a cyclic
+  // value would leak and send every reader of it into endless recursion. Every value gets a serial number
+  // when first seen, and `oldest`: the smallest serial of any list or dict reachable from it (a lower
+  // bound, which is all the proof needs). A list or dict may only take in a value whose `oldest` is newer
+  // than itself; then nothing reachable from that value is the container, so no cycle can form.
+  struct Age {
+    std::uint64_t serial;
+    std::uint64_t oldest;
+  };
+  Age age(const PickleRef& v) {
+    if (auto it = ages_.find(v); it != ages_.end()) return it->second;
+    const std::uint64_t serial = next_serial_++;
+    std::uint64_t oldest =
+        (v->kind == Kind::List || v->kind == Kind::Dict) ? serial : std::numeric_limits<std::uint64_t>::max();
+    for (const auto& item : v->items) oldest = std::min(oldest, age(item).oldest);
+    for (const auto& [key, value] : v->entries) oldest = std::min({oldest, age(key).oldest, age(value).oldest});
+    ages_.emplace(v, Age{serial, oldest});
+    return Age{serial, oldest};
+  }
+  void check_insert(const PickleRef& container, const PickleRef& child) {
+    if (age(child).oldest <= age(container).serial) {
+      fail(std::string("a ") + container->kind_name() + " would hold itself or a container made before it " +
+           "(cyclic structures are not read)");
+    }
   }
   PickleRef global(const std::string& module, const std::string& name) {
     if (!hooks_.find_class) fail("global '" + module + "." + name + "' is not allowed");
@@ -153,6 +209,8 @@ class Machine {
   std::vector<PickleRef> stack_;
   std::vector<std::size_t> marks_;
   std::unordered_map<std::uint64_t, PickleRef> memo_;
+  std::unordered_map<PickleRef, Age> ages_;  // holds every value seen, so no address is reused meanwhile
+  std::uint64_t next_serial_ = 0;
 };
 
 PickleRef Machine::run(std::size_t* consumed) {
@@ -241,12 +299,15 @@ PickleRef Machine::run(std::size_t* consumed) {
       }
       case 'a': {  // APPEND
         auto item = pop();
-        expect(top(), Kind::List, "APPEND").items.push_back(item);
+        expect(top(), Kind::List, "APPEND");
+        check_insert(top(), item);
+        top()->items.push_back(item);
         break;
       }
       case 'e': {  // APPENDS
         auto items = pop_mark();
         auto& list = expect(top(), Kind::List, "APPENDS");
+        for (const auto& item : items) check_insert(top(), item);
         list.items.insert(list.items.end(), items.begin(), items.end());
         break;
       }
@@ -254,7 +315,7 @@ PickleRef Machine::run(std::size_t* consumed) {
       case 'd': {                                             // DICT
         auto kv = pop_mark();
         auto d = PickleValue::make(Kind::Dict);
-        set_items(d, kv);
+        set_items(d, kv, false);
         push(d);
         break;
       }
@@ -262,12 +323,12 @@ PickleRef Machine::run(std::size_t* consumed) {
         auto value = pop();
         auto key = pop();
         std::vector<PickleRef> kv{key, value};
-        set_items(top(), kv);
+        set_items(top(), kv, true);
         break;
       }
       case 'u': {  // SETITEMS
         auto kv = pop_mark();
-        set_items(top(), kv);
+        set_items(top(), kv, true);
         break;
       }
       case 'q': memo_put(uint_le(1)); break;  // BINPUT

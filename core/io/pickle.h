@@ -28,6 +28,12 @@ struct PickleValue {
   std::vector<std::pair<PickleRef, PickleRef>> entries;  // Dict, in insertion order
   torch::Tensor tensor;                                  // Tensor (also storages: 1-D, typed)
 
+  PickleValue() = default;
+  PickleValue(const PickleValue&) = default;
+  PickleValue& operator=(const PickleValue&) = default;
+  // Releases nested values iteratively: a deeply nested pickle must not overflow the stack when freed.
+  ~PickleValue();
+
   static PickleRef make(Kind kind);
   static PickleRef make_tensor(torch::Tensor t);
   const char* kind_name() const;

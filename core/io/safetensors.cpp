@@ -117,7 +117,10 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : file_(Mapp
     for (const auto& d : js) {
       if (!d.is_number_unsigned()) throw Error("{}: shape {} has a non-integer or negative size", at, js.dump());
       const auto n = d.get<std::uint64_t>();
-      if (n != 0 && numel > (std::uint64_t{1} << 62) / n) throw Error("{}: shape {} is too large", at, js.dump());
+      // Each size must fit libtorch's int64 sizes, even next to a 0 that makes the product 0.
+      if (n > (std::uint64_t{1} << 62) || (n != 0 && numel > (std::uint64_t{1} << 62) / n)) {
+        throw Error("{}: shape {} is too large", at, js.dump());
+      }
       numel *= n;
       entry.shape.push_back(static_cast<std::int64_t>(n));
     }

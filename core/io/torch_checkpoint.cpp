@@ -59,6 +59,12 @@ PickleRef rebuild_tensor(const PickleValue& args, const std::string& where) {
     throw Error("{}: _rebuild_tensor_v2 expects (storage, offset, size, stride, ...)", where);
   }
   const torch::Tensor& storage = args.items[0]->tensor;
+  // A storage is 1-D and contiguous (a typed storage, or a legacy view of one). Anything else (a tensor
+  // rebuilt earlier, say, whose numel need not match the memory behind it) cannot be bounds-checked here.
+  if (storage.dim() != 1 || storage.stride(0) != 1) {
+    throw Error("{}: _rebuild_tensor_v2 expects a storage, got a tensor of size {}", where,
+                format_shape(storage.sizes()));
+  }
   const auto offset = as_int(*args.items[1], "storage offset", where);
   const auto size = as_ints(*args.items[2], "tensor size", where);
   const auto stride = as_ints(*args.items[3], "tensor stride", where);
@@ -67,17 +73,24 @@ PickleRef rebuild_tensor(const PickleValue& args, const std::string& where) {
   }
   std::int64_t last = offset;
   bool empty = false;
+  bool overflow = false;
+  std::int64_t numel = 1;
   for (std::size_t i = 0; i < size.size(); ++i) {
     if (size[i] < 0 || stride[i] < 0) throw Error("{}: negative tensor size or stride", where);
     if (size[i] == 0) empty = true;
-    last += (size[i] - 1) * stride[i];
+    std::int64_t span = 0;
+    overflow = overflow || __builtin_mul_overflow(size[i] == 0 ? 0 : size[i] - 1, stride[i], &span) ||
+               __builtin_add_overflow(last, span, &last) || __builtin_mul_overflow(numel, size[i], &numel);
   }
+  if (overflow)
+    throw Error("{}: tensor of size {} and stride {} is too large", where, format_shape(size), format_shape(stride));
   if (offset < 0 || (!empty && last >= storage.numel())) {
     throw Error("{}: tensor of size {} at offset {} runs past its storage of {} elements", where,
                 format_shape(size), offset, storage.numel());
   }
   if (empty) return PickleValue::make_tensor(torch::empty(size, storage.options()));
-  return PickleValue::make_tensor(storage.as_strided(size, stride, offset));
+  // as_strided counts from the start of the memory; a legacy storage view starts further in.
+  return PickleValue::make_tensor(storage.as_strided(size, stride, storage.storage_offset() + offset));
 }
 
 class CheckpointReader {
@@ -87,6 +100,7 @@ class CheckpointReader {
 
   TensorMap read() {
     auto file = MappedFile::open(path_);
+    file_size_ = file->size();
     const bool zip = file->size() >= 4 && std::memcmp(file->data(), "PK\x03\x04", 4) == 0;
     PickleRef root = zip ? read_zip() : read_legacy(*file);
     if (root->kind != Kind::Dict) {
@@ -154,6 +168,11 @@ class CheckpointReader {
     const std::string& key = pid.items[2]->text;
     const std::int64_t numel = as_int(*pid.items[4], "storage size", where_);
     if (numel < 0) throw Error("{}: storage '{}' has negative size {}", where_, key, numel);
+    // Never more elements than the file has bytes for (before anything is allocated for them).
+    if (static_cast<std::uint64_t>(numel) > file_size_ / c10::elementSize(type->second)) {
+      throw Error("{}: storage '{}' claims {} elements, more than the {}-byte file holds", where_, key, numel,
+                  file_size_);
+    }
     auto it = storages_.find(key);
     if (it == storages_.end()) {
       it = storages_.emplace(key, load_storage(key, type->second, numel)).first;
@@ -277,7 +296,9 @@ class CheckpointReader {
     return root;
   }
 
-  void flatten(const PickleValue& dict, const std::string& prefix, TensorMap& out) {
+  void flatten(const PickleValue& dict, const std::string& prefix, TensorMap& out, int depth = 0) {
+    constexpr int kMaxDepth = 64;  // state dicts nest a few levels; deeper is malformed (or hostile)
+    if (depth > kMaxDepth) throw Error("{}: dicts nested deeper than {} levels under '{}'", where_, kMaxDepth, prefix);
     for (const auto& [k, v] : dict.entries) {
       std::string key;
       if (k->kind == Kind::String) {
@@ -291,7 +312,7 @@ class CheckpointReader {
       if (v->kind == Kind::Tensor) {
         if (!out.emplace(name, v->tensor).second) throw Error("{}: duplicate tensor name '{}'", where_, name);
       } else if (v->kind == Kind::Dict) {
-        flatten(*v, name, out);
+        flatten(*v, name, out, depth + 1);
       } else {
         spdlog::debug("{}: skipping non-tensor entry '{}' ({})", where_, name, v->kind_name());
       }
@@ -302,6 +323,7 @@ class CheckpointReader {
   std::string where_;
   std::unique_ptr<caffe2::serialize::PyTorchStreamReader> zip_;
   std::map<std::string, torch::Tensor> storages_;
+  std::uint64_t file_size_ = 0;
 };
 
 }  // namespace

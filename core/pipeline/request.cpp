@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "core/io/json_number.h"
 #include "core/pipeline/base64.h"
 #include "core/pipeline/image_prompt_json.h"
 
@@ -27,6 +28,8 @@ template <typename T>
 T get(const nlohmann::json& json, const char* key, const T& fallback) {
   auto it = json.find(key);
   if (it == json.end() || it->is_null()) return fallback;
+  if (!io::json_fits<T>(*it))
+    throw Error("request key '{}' is out of range or not a whole number: got {}", key, it->dump());
   try {
     return it->get<T>();
   } catch (const nlohmann::json::exception&) {

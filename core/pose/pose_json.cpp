@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/io/atomic_write.h"
+#include "core/io/json_number.h"
 
 namespace poseforge::pose {
 
@@ -82,7 +83,7 @@ int canvas_side(const json& j, const char* key, int fallback, const std::string&
     throw Error("{}: '{}' is missing (needed to place pixel coordinates; give the image size)", source, key);
   }
   const json& v = j[key];
-  if (!v.is_number() || v.get<double>() < 1 || v.get<double>() != std::floor(v.get<double>()))
+  if (!v.is_number() || v.get<double>() < 1 || !io::json_fits<int>(v))
     throw Error("{}: '{}' must be a positive whole number, got {}", source, key, v.dump());
   return v.get<int>();
 }
@@ -138,7 +139,7 @@ Pose load_pose_json(const std::filesystem::path& path, int default_width, int de
   json j;
   try {
     j = json::parse(text.str());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
     throw Error("pose JSON '{}': not valid JSON: {}", path.string(), e.what());
   }
   return pose_from_json(j, fmt::format("pose JSON '{}'", path.string()), default_width, default_height);

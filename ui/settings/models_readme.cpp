@@ -11,11 +11,12 @@
 namespace poseforge::ui {
 
 QString models_readme_path() {
+  // The installed copy first (bin/../share), then the source tree's when running from a build folder.
   const QStringList candidates = {
+      QCoreApplication::applicationDirPath() + "/../share/poseforge/models/README.md",
 #ifdef POSEFORGE_SOURCE_DIR
       QString(POSEFORGE_SOURCE_DIR) + "/models/README.md",
 #endif
-      QCoreApplication::applicationDirPath() + "/../share/poseforge/models/README.md",
   };
   for (const QString& file : candidates) {
     if (QFileInfo(file).isFile()) return QDir::cleanPath(QFileInfo(file).absoluteFilePath());
