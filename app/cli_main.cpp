@@ -11,6 +11,7 @@
 #include "app/cli_commands.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/pipeline/stage_error.h"
 #include "core/pose/detect_command.h"
 
 namespace {
@@ -84,6 +85,10 @@ int main(int argc, char** argv) {
     return kExitUsage;
   } catch (const poseforge::Error& e) {
     spdlog::error("{}", e.what());
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    // A libtorch (or other library) error no stage caught: a message, never an abort.
+    spdlog::error("{}: {}", command, poseforge::pipeline::readable_what(e));
     return kExitFailure;
   }
 }

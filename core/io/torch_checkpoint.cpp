@@ -66,13 +66,16 @@ PickleRef rebuild_tensor(const PickleValue& args, const std::string& where) {
     throw Error("{}: tensor size {} and stride {} differ in rank", where, format_shape(size), format_shape(stride));
   }
   std::int64_t last = offset;
-  bool empty = false;
+  bool empty = false, overflow = false;
   for (std::size_t i = 0; i < size.size(); ++i) {
     if (size[i] < 0 || stride[i] < 0) throw Error("{}: negative tensor size or stride", where);
     if (size[i] == 0) empty = true;
-    last += (size[i] - 1) * stride[i];
+    // Untrusted sizes: (size - 1) * stride may overflow int64 (and wrap past the check below).
+    std::int64_t span = 0;
+    overflow |= size[i] > 0 && (__builtin_mul_overflow(size[i] - 1, stride[i], &span) ||
+                                __builtin_add_overflow(last, span, &last));
   }
-  if (offset < 0 || (!empty && last >= storage.numel())) {
+  if (offset < 0 || (!empty && (overflow || last >= storage.numel()))) {
     throw Error("{}: tensor of size {} at offset {} runs past its storage of {} elements", where,
                 format_shape(size), offset, storage.numel());
   }

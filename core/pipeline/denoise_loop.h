@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <vector>
 
 #include <torch/types.h>
@@ -29,6 +30,7 @@ struct LoopResult {
   torch::Tensor image;                      // [1, H, W, 3] float32 in [0, 1] on the CPU
   std::vector<double> step_seconds;         // per sampler step
   std::vector<torch::Tensor> step_latents;  // after each call's step (float32, CPU), when kept
+  std::vector<std::string> notes;           // what the run recovered from (a NaN decode redone in float32)
 };
 
 // diffusers' controlnet_keep: call i of n keeps the ControlNet unless i/n < start or (i+1)/n > end.
@@ -42,6 +44,8 @@ class DenoiseLoop {
 
   // Denoises `latents` ([1, C, h, w] float32 on the device, already * init_noise_sigma) and decodes them.
   // Sample `sample` of `samples` (for progress). Throws Cancelled when the flag is set between calls.
+  // The final decode is checked (decode_check.h): NaN latents are an Error naming the stage, a NaN
+  // picture is decoded again in float32 once (result.notes says so).
   // The per-call work (scale input, ControlNet, UNet, CFG, sampler step) has no host sync; previews
   // are made on the device and read back asynchronously (ProgressReadback): on the CPU progress comes
   // after every call as it happens; on CUDA a call's progress comes once its preview copy has landed,

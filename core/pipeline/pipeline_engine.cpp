@@ -13,6 +13,7 @@
 #include "core/pipeline/denoise_loop.h"
 #include "core/pipeline/image_tensor.h"
 #include "core/pipeline/sampler_name.h"
+#include "core/pipeline/stage_error.h"
 
 namespace poseforge::pipeline {
 namespace {
@@ -51,6 +52,29 @@ const char* dtype_name(torch::Dtype dtype) {
   }
 }
 
+// Low-VRAM mode: the encoders are on the GPU for the lifetime of this object, back on the CPU after
+// (also when encoding fails, so a failed run leaves the GPU as the next one expects it).
+class EncodersOnDevice {
+ public:
+  EncodersOnDevice(ModelSet& models, bool low_vram, torch::Device device) : models_(models), active_(low_vram) {
+    if (active_) models_.move_encoders(device);
+  }
+  ~EncodersOnDevice() {
+    if (!active_) return;
+    try {
+      models_.move_encoders(torch::kCPU);
+    } catch (const std::exception&) {
+      // moving to the CPU only fails without host memory; the next run's move reports that
+    }
+  }
+  EncodersOnDevice(const EncodersOnDevice&) = delete;
+  EncodersOnDevice& operator=(const EncodersOnDevice&) = delete;
+
+ private:
+  ModelSet& models_;
+  bool active_;
+};
+
 bool same_image(const io::Image& a, const io::Image& b) {
   return a.width == b.width && a.height == b.height && a.channels == b.channels && a.pixels == b.pixels;
 }
@@ -78,7 +102,8 @@ PipelineEngine::PipelineEngine(ModelPaths paths, EngineOptions options)
 void PipelineEngine::load() {
   if (models_) return;
   const torch::Device encoders = options_.low_vram ? torch::Device(torch::kCPU) : device_;
-  models_.emplace(ModelSet::load(paths_, device_, dtype_, encoders));
+  models_.emplace(run_stage(fmt::format("loading the models ({} onto {})", paths_.sdxl.string(), device_.str()),
+                            [&] { return ModelSet::load(paths_, device_, dtype_, encoders); }));
 }
 
 ModelSet& PipelineEngine::models() {
@@ -125,17 +150,22 @@ const text::SdxlPromptEmbeddings& PipelineEngine::prompt_embeddings(const std::s
   if (caches_->prompt && caches_->prompt_key == key) return *caches_->prompt;
   ModelSet& m = models();
   torch::NoGradGuard no_grad;
-  if (options_.low_vram) m.move_encoders(device_);
   text::SdxlPromptOptions opts;
   opts.long_prompts = options_.long_prompts;
   opts.weighting = options_.prompt_weighting;
-  auto e =
-      m.prompt_encoder->encode(prompt, negative.empty() ? std::nullopt : std::optional<std::string>(negative), opts);
-  if (options_.low_vram) m.move_encoders(torch::kCPU);
-  for (auto* t :
-       {&e.prompt_embeds, &e.pooled_prompt_embeds, &e.negative_prompt_embeds, &e.negative_pooled_prompt_embeds}) {
-    *t = t->to(device_, dtype_);
-  }
+  const auto parts = paths_.sdxl_parts();
+  auto e = run_model_stage(fmt::format("encoding the prompt (text encoders '{}', '{}')", parts.text_encoder.string(),
+                                       parts.text_encoder_2.string()),
+                           [&] {
+                             const EncodersOnDevice on_device(m, options_.low_vram, device_);
+                             auto out = m.prompt_encoder->encode(
+                                 prompt, negative.empty() ? std::nullopt : std::optional<std::string>(negative), opts);
+                             for (auto* t : {&out.prompt_embeds, &out.pooled_prompt_embeds, &out.negative_prompt_embeds,
+                                             &out.negative_pooled_prompt_embeds}) {
+                               *t = t->to(device_, dtype_);
+                             }
+                             return out;
+                           });
   caches_->prompt_key.clear();  // stays invalid if an exception interrupts the update
   caches_->prompt = std::move(e);
   caches_->prompt_key = key;
@@ -154,12 +184,16 @@ torch::Tensor PipelineEngine::image_tokens(const std::vector<Inputs::ImagePrompt
   torch::NoGradGuard no_grad;
   std::vector<vision::ImagePrompt> list;
   for (const auto& p : prompts) list.push_back({p.image, p.weight});
-  if (options_.low_vram) m.move_encoders(device_);
-  torch::Tensor tokens = m.image_encoder->image_tokens_cfg(list, *m.ip_adapter);
-  if (options_.low_vram) m.move_encoders(torch::kCPU);
+  torch::Tensor tokens =
+      run_model_stage(fmt::format("encoding the image prompts (image encoder '{}', IP-Adapter '{}')",
+                                  paths_.image_encoder.string(), paths_.ip_adapter.string()),
+                      [&] {
+                        const EncodersOnDevice on_device(m, options_.low_vram, device_);
+                        return m.image_encoder->image_tokens_cfg(list, *m.ip_adapter).to(device_, dtype_);
+                      });
   c.tokens = torch::Tensor();
   c.tokens_key = prompts;
-  c.tokens = tokens.to(device_, dtype_);
+  c.tokens = tokens;
   return c.tokens;
 }
 
@@ -170,7 +204,8 @@ torch::Tensor PipelineEngine::control_tensor(const io::Image& image, int width, 
     return c.control;
   }
   c.control = torch::Tensor();
-  const auto t = control_image_tensor(image, width, height).to(device_, dtype_);
+  const auto t = run_stage("preparing the control image",
+                           [&] { return control_image_tensor(image, width, height).to(device_, dtype_); });
   c.control_key = image;
   c.control_width = width;
   c.control_height = height;
@@ -180,6 +215,17 @@ torch::Tensor PipelineEngine::control_tensor(const io::Image& image, int width, 
 
 EngineOutput PipelineEngine::run(const Request& request, const Inputs& inputs, const ProgressFn& progress,
                                  const std::atomic<bool>* cancel, bool keep_step_latents) {
+  try {
+    return run_stages(request, inputs, progress, cancel, keep_step_latents);
+  } catch (...) {
+    // What a failed run allocated goes back to the driver, so the next run (or low-VRAM mode) has room.
+    if (device_.is_cuda()) release_cached_gpu_memory(device_);
+    rethrow_as_stage_error("generating");
+  }
+}
+
+EngineOutput PipelineEngine::run_stages(const Request& request, const Inputs& inputs, const ProgressFn& progress,
+                                        const std::atomic<bool>* cancel, bool keep_step_latents) {
   // 1. validate before any model runs
   if (auto list = problems(request, inputs); !list.empty()) {
     std::string msg = "invalid request:";
@@ -255,8 +301,12 @@ EngineOutput PipelineEngine::run(const Request& request, const Inputs& inputs, c
                     .clone();
     }
     latents = latents.to(device_) * sampler->init_noise_sigma();
-    auto result = loop.run(latents, noise, s, request.samples, keep_step_latents);
+    auto result = run_model_stage(
+        fmt::format("denoising and decoding sample {} (UNet '{}', ControlNet '{}', VAE '{}')", s + 1,
+                    paths_.sdxl_parts().unet.string(), paths_.controlnet.string(), paths_.sdxl_parts().vae.string()),
+        [&] { return loop.run(latents, noise, s, request.samples, keep_step_latents); });
     images.push_back(result.image);
+    for (auto& note : result.notes) out.notes.push_back(std::move(note));
     out.step_seconds = std::move(result.step_seconds);
     if (keep_step_latents) out.step_latents.push_back(std::move(result.step_latents));
   }

@@ -9,6 +9,8 @@
 
 #include "core/error.h"
 #include "core/pipeline/base64.h"
+#include "core/pipeline/json_number.h"
+#include "core/pipeline/request_text_checks.h"
 
 namespace poseforge::pipeline {
 namespace {
@@ -25,6 +27,14 @@ template <typename T>
 T get(const nlohmann::json& json, const char* key, const T& fallback) {
   auto it = json.find(key);
   if (it == json.end() || it->is_null()) return fallback;
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    // Untrusted numbers: 1e308 or 2^64 as an int is refused, not wrapped (json_number.h).
+    if (it->is_number()) {
+      if (const auto whole = json_whole_number<T>(*it)) return *whole;
+      throw Error("request key '{}' is {}, expected a whole number from {} to {}", key, it->dump(),
+                  std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
+    }
+  }
   try {
     return it->get<T>();
   } catch (const nlohmann::json::exception&) {
@@ -79,6 +89,7 @@ std::vector<std::string> Request::problems() const {
     }
   }
   if (scheduler.empty()) out.push_back("scheduler is empty");
+  for (auto& p : request_text_problems(*this)) out.push_back(std::move(p));  // UTF-8, prompt weights
   return out;
 }
 
