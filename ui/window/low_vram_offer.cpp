@@ -14,11 +14,11 @@ QMessageBox* offer_low_vram_mode(QWidget* parent, const QString& message, bool l
   const QString kept = "Your pose edits, inputs and earlier results are kept; the models stay loaded.";
   if (low_vram_on) {
     box->setText("The run ran out of memory although low-VRAM mode is on.\n\n" + kept +
-                 "\nTry a smaller width and height, or fewer samples.");
+                 "\n\nTry a smaller width and height, or fewer samples.");
     box->addButton(QMessageBox::Close);
   } else {
     box->setText("The run ran out of memory.\n\n" + kept +
-                 "\nLow-VRAM mode moves the text and image encoders off the GPU after encoding, which leaves more "
+                 "\n\nLow-VRAM mode moves the text and image encoders off the GPU after encoding, which leaves more "
                  "room for the UNet and the VAE (the models load again on the next run).");
     auto* on = box->addButton("Turn on low-VRAM mode", QMessageBox::AcceptRole);
     on->setObjectName("turn_on_low_vram");
