@@ -332,6 +332,26 @@ TEST(ImageLimits, HeadersGiveTheSizeAndOversizedImagesAreRefusedBeforeDecoding) 
       {"not a PNG, JPEG, WebP, BMP or TIFF"});
 }
 
+TEST(ImageLimits, RealFilesOfEveryFormatPassTheHeaderCheckAndDecode) {
+  TempDir dir;
+  io::Image img;
+  img.width = 37, img.height = 23, img.channels = 3;
+  img.pixels.resize(static_cast<std::size_t>(37) * 23 * 3);
+  for (std::size_t i = 0; i < img.pixels.size(); ++i) img.pixels[i] = static_cast<std::uint8_t>(i * 7);
+  for (const char* ext : {".png", ".jpg", ".webp", ".bmp", ".tiff"}) {
+    SCOPED_TRACE(ext);
+    const fs::path file = dir / (std::string("picture") + ext);
+    io::write_image(file, img);  // OpenCV's encoders
+    const std::string bytes = test::read_bytes(file);
+    const auto h = io::check_image_header(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(), ext);
+    EXPECT_EQ(h.width, 37u);
+    EXPECT_EQ(h.height, 23u);
+    const io::Image back = io::read_image_rgb(file);
+    EXPECT_EQ(back.width, 37);
+    EXPECT_EQ(back.height, 23);
+  }
+}
+
 TEST(ImageLimits, FilesAndBase64ImagesAreCheckedBeforeTheDecoderRuns) {
   TempDir dir;
   // A 20-byte "PNG" claiming 100000 x 100000 pixels: refused by its header, not by a failed allocation.
