@@ -19,11 +19,14 @@
 #include "app/cli_commands.h"
 #include "app/cli_generate_args.h"
 #include "app/cli_image_prompt_args.h"
+#include "app/cli_output_check.h"
 #include "app/cli_progress.h"
+#include "core/io/json_text.h"
 #include "core/io/png_io.h"
 #include "core/pipeline/base64.h"
 #include "core/pipeline/demo_models.h"
 #include "core/pipeline/request_inputs.h"
+#include "core/pipeline/stage_error.h"
 #include "core/pose/detector.h"
 #include "core/pose/pose_adherence.h"
 
@@ -102,7 +105,7 @@ const char* generate_usage() {
          "           [--ip-scale X] [--controlnet-scale X] [--control-start X] [--control-end X]\n"
          "           [--width N] [--height N] [--samples N] [--out FILE.png] [--request FILE.json] [--base64]\n"
          "           [--models DIR] [--device auto|cpu|cuda[:N]] [--dtype auto|float32|float16|bfloat16]\n"
-         "           [--check-pose | --no-check-pose] [--quiet]\n"
+         "           [--check-pose | --no-check-pose] [--low-vram] [--quiet]\n"
          "              make pictures; --request reads Segmind's IP-Adapter-OpenPose keys (flags override);\n"
          "              PNGs carry 'parameters' (A1111) and 'poseforge' (the request) text; a JSON summary\n"
          "              goes to stdout. Exit 0 done, 2 bad request, 1 failed or cancelled (Ctrl+C)\n";
@@ -121,6 +124,11 @@ int run_generate(const std::vector<std::string>& args) {
   if (!problems.empty()) {
     std::string msg = "invalid request:";
     for (const auto& p : problems) msg += "\n  - " + p;
+    return bad_request(msg);
+  }
+  if (const auto out_problems = output_problems(g.out, g.request.samples); !out_problems.empty()) {
+    std::string msg = "cannot write the output:";
+    for (const auto& p : out_problems) msg += "\n  - " + p;
     return bad_request(msg);
   }
 
@@ -164,7 +172,11 @@ int run_generate(const std::vector<std::string>& args) {
   try {
     const pipeline::Result result = run_pipeline(paths, g, decoded.inputs);
     std::optional<pose::BodyDetector> detector;
-    if (check_pose) detector.emplace(pose::BodyDetector::load(paths.openpose, torch::Device(body_device(g.engine))));
+    if (check_pose) {
+      detector.emplace(pipeline::run_stage(
+          fmt::format("loading the OpenPose body model '{}'", paths.openpose.string()),
+          [&] { return pose::BodyDetector::load(paths.openpose, torch::Device(body_device(g.engine))); }));
+    }
 
     nlohmann::json summary = {
         {"files", nlohmann::json::array()},      {"seeds", result.seeds}, {"device", result.device},
@@ -189,13 +201,16 @@ int run_generate(const std::vector<std::string>& args) {
         std::fprintf(stderr, "sample %zu: %s\n", i + 1, a.message.c_str());
       }
       const fs::path file = sample_path(g.out, static_cast<int>(i), static_cast<int>(result.images.size()));
-      io::write_png(file, result.images[i], {{"parameters", as_run.a1111_parameters()}, {"poseforge", meta.dump()}});
+      io::write_png(file, result.images[i],
+                    {{"parameters", as_run.a1111_parameters()}, {"poseforge", io::json_text(meta)}});
       summary["files"].push_back(file.string());
       if (g.request.base64) images.push_back(pipeline::base64_encode(read_bytes(file)));
     }
+    if (!result.notes.empty()) summary["notes"] = result.notes;
+    for (const auto& note : result.notes) std::fprintf(stderr, "note: %s\n", note.c_str());
     if (check_pose) summary["pose_adherence"] = adherence_list;
     if (g.request.base64) summary["images"] = images;
-    std::printf("%s\n", summary.dump(2).c_str());
+    std::printf("%s\n", io::json_text(summary, 2).c_str());
     if (demo) std::fprintf(stderr, "note: made with DEMO models (random weights): the pictures are noise\n");
     return kExitOk;
   } catch (const pipeline::Cancelled&) {

@@ -105,6 +105,8 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
       g.check_pose = true;
     } else if (a.is("--no-check-pose")) {
       g.check_pose = false;
+    } else if (a.is("--low-vram")) {
+      g.engine.low_vram = true;
     } else if (a.is("--quiet")) {
       g.progress = false;
     } else {

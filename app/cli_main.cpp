@@ -12,6 +12,7 @@
 #include "app/cli_image_prompt_args.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/pipeline/stage_error.h"
 #include "core/pose/detect_command.h"
 
 namespace {
@@ -85,6 +86,10 @@ int main(int argc, char** argv) {
     return kExitUsage;
   } catch (const poseforge::Error& e) {
     spdlog::error("{}", e.what());
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    // A libtorch (or other library) error no stage caught: a message, never an abort.
+    spdlog::error("{}: {}", command, poseforge::pipeline::readable_what(e));
     return kExitFailure;
   }
 }

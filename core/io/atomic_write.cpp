@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/io/write_faults.h"
 
 namespace poseforge::io {
 
@@ -38,7 +39,15 @@ AtomicWriter::~AtomicWriter() {
   }
 }
 
+std::function<int(const std::filesystem::path& target)>& write_fault_hook() {
+  static std::function<int(const std::filesystem::path&)> hook;
+  return hook;
+}
+
 void AtomicWriter::write(const void* data, std::size_t size) {
+  if (const auto& fault = write_fault_hook()) {
+    if (const int err = fault(target_)) throw Error("cannot write '{}': {}", target_.string(), std::strerror(err));
+  }
   const auto* p = static_cast<const char*>(data);
   while (size > 0) {
     const ssize_t n = ::write(fd_, p, size);

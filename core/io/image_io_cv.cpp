@@ -3,22 +3,25 @@
 #include <fstream>
 #include <iterator>
 
+#include <fmt/format.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
 #include "core/io/atomic_write.h"
 #include "core/io/image.h"
+#include "core/io/image_limits.h"
 
 namespace poseforge::io {
 
 Image read_image_rgb(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw Error("image '{}' does not exist", path.string());
-  if (std::filesystem::is_directory(path, ec)) throw Error("'{}' is a directory, expected an image", path.string());
+  // Untrusted input: a regular file within the size limit, and a header within the pixel limit,
+  // before any decoder runs (image_limits.h; the limits are in the README).
+  check_image_file(path, "image");
   std::ifstream in(path, std::ios::binary);
   std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (bytes.empty()) throw Error("image '{}' is empty", path.string());
+  check_image_header(bytes.data(), bytes.size(), fmt::format("image '{}'", path.string()));
   cv::Mat mat;
   try {
     mat = cv::imdecode(bytes, cv::IMREAD_UNCHANGED | cv::IMREAD_IGNORE_ORIENTATION);

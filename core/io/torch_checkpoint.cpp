@@ -83,7 +83,8 @@ PickleRef rebuild_tensor(const PickleValue& args, const std::string& where) {
                __builtin_add_overflow(last, span, &last) || __builtin_mul_overflow(numel, size[i], &numel);
   }
   if (overflow)
-    throw Error("{}: tensor of size {} and stride {} is too large", where, format_shape(size), format_shape(stride));
+    throw Error("{}: tensor of size {} and stride {} is too large (it runs past its storage of {} elements)", where,
+                format_shape(size), format_shape(stride), storage.numel());
   if (offset < 0 || (!empty && last >= storage.numel())) {
     throw Error("{}: tensor of size {} at offset {} runs past its storage of {} elements", where,
                 format_shape(size), offset, storage.numel());

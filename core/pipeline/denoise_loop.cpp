@@ -5,6 +5,8 @@
 
 #include <torch/torch.h>
 
+#include "core/pipeline/decode_check.h"
+#include "core/pipeline/fault_hooks.h"
 #include "core/pipeline/image_tensor.h"
 #include "core/pipeline/ip_groups.h"
 #include "core/pipeline/latent_preview.h"
@@ -82,8 +84,10 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
     p.eta_s = per_call * (static_cast<double>(calls * samples) - done);
   });
 
+  const FaultHooks& hooks = fault_hooks();
   for (std::int64_t i = 0; i < calls; ++i) {
     check_cancel();
+    if (hooks.before_model_call) hooks.before_model_call(i);
     // 1. model input: the latents twice for CFG (negative, positive), scaled for this call
     const torch::Tensor doubled = setup_.cfg ? torch::cat({latents, latents}) : latents;
     const torch::Tensor input = sampler_.scale_model_input(doubled, i).to(dtype);
@@ -133,9 +137,10 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
     }
   }
   check_cancel();
-  const torch::Tensor image = decode_on_device(latents);  // queued before waiting for the last previews
+  torch::Tensor image = decode_on_device(latents);  // queued before waiting for the last previews
   readback.flush();
-  result.image = image.cpu();
+  const DecodeFn decode = [this](const torch::Tensor& z) { return decode_on_device(z); };
+  result.image = checked_decode(models_, latents, std::move(image), decode, sample, result.notes);
   return result;
 }
 

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <vector>
 
 #include <torch/types.h>
@@ -38,6 +39,7 @@ struct LoopResult {
   // The batch size of each UNet / ControlNet call as run (2 with CFG, 1 without; no ControlNet call where
   // it is off): what guidance 1 saves, checked by tests.
   std::vector<std::int64_t> unet_batches, controlnet_batches;
+  std::vector<std::string> notes;           // what the run recovered from (a NaN decode redone in float32)
 };
 
 // diffusers' controlnet_keep: call i of n keeps the ControlNet unless i/n < start or (i+1)/n > end.
@@ -51,6 +53,8 @@ class DenoiseLoop {
 
   // Denoises `latents` ([1, C, h, w] float32 on the device, already * init_noise_sigma) and decodes them.
   // Sample `sample` of `samples` (for progress). Throws Cancelled when the flag is set between calls.
+  // The final decode is checked (decode_check.h): NaN latents are an Error naming the stage, a NaN
+  // picture is decoded again in float32 once (result.notes says so).
   // The per-call work (scale input, ControlNet, UNet, CFG, sampler step) has no host sync; previews
   // are made on the device and read back asynchronously (ProgressReadback): on the CPU progress comes
   // after every call as it happens; on CUDA a call's progress comes once its preview copy has landed,

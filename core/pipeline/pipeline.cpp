@@ -7,6 +7,7 @@
 
 #include "core/pipeline/image_tensor.h"
 #include "core/pipeline/pipeline_engine.h"
+#include "core/pipeline/stage_error.h"
 
 namespace poseforge::pipeline {
 
@@ -21,7 +22,7 @@ Pipeline::Pipeline(ModelPaths paths, EngineOptions options)
 Pipeline::~Pipeline() = default;
 
 void Pipeline::load() {
-  state_->engine.load();
+  run_stage("loading the models", [&] { state_->engine.load(); });
 }
 
 bool Pipeline::loaded() const {
@@ -31,7 +32,7 @@ bool Pipeline::loaded() const {
 Result Pipeline::generate(const Request& request, const Inputs& inputs, const ProgressFn& progress,
                           const std::atomic<bool>* cancel) {
   const auto start = std::chrono::steady_clock::now();
-  EngineOutput out = state_->engine.run(request, inputs, progress, cancel);
+  EngineOutput out = run_stage("generating", [&] { return state_->engine.run(request, inputs, progress, cancel); });
   Result result;
   for (std::int64_t s = 0; s < out.images.size(0); ++s) result.images.push_back(unit_hwc_to_image(out.images[s]));
   result.request = request;
@@ -41,6 +42,7 @@ Result Pipeline::generate(const Request& request, const Inputs& inputs, const Pr
   result.sigmas = std::move(out.sigmas);
   result.device = state_->engine.device_description();
   result.total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.notes = std::move(out.notes);
   return result;
 }
 

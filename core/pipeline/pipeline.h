@@ -77,6 +77,7 @@ struct Result {
   std::vector<double> sigmas;       // the sampler's schedule (for plots)
   std::string device;               // e.g. "cuda:0 NVIDIA H100 80GB HBM3, float16"
   double total_seconds = 0.0;
+  std::vector<std::string> notes;   // what the run recovered from (e.g. a NaN decode redone in float32)
 };
 
 // Thrown by generate() when the cancel flag was set; no partial result.
@@ -106,6 +107,8 @@ class Pipeline {
   // embeddings, image tokens and control tensors when only other settings changed. `progress` is
   // called on the calling thread after each model call; `cancel` is checked between calls (a set
   // flag stops within one model call and throws Cancelled). One generate() at a time per Pipeline.
+  // Every failure is a poseforge::Error naming the stage and model (a libtorch error never escapes);
+  // out of memory is an OutOfMemory (core/pipeline/stage_error.h) and leaves the models usable.
   Result generate(const Request& request, const Inputs& inputs, const ProgressFn& progress = {},
                   const std::atomic<bool>* cancel = nullptr);
 

@@ -14,6 +14,7 @@
 #include "core/pipeline/image_tensor.h"
 #include "core/pipeline/ip_groups.h"
 #include "core/pipeline/sampler_name.h"
+#include "core/pipeline/stage_error.h"
 #include "core/pipeline/step_graph.h"
 #include "core/pipeline/warm_up.h"
 
@@ -53,6 +54,29 @@ const char* dtype_name(torch::Dtype dtype) {
     default: return "float32";
   }
 }
+
+// Low-VRAM mode: the encoders are on the GPU for the lifetime of this object, back on the CPU after
+// (also when encoding fails, so a failed run leaves the GPU as the next one expects it).
+class EncodersOnDevice {
+ public:
+  EncodersOnDevice(ModelSet& models, bool low_vram, torch::Device device) : models_(models), active_(low_vram) {
+    if (active_) models_.move_encoders(device);
+  }
+  ~EncodersOnDevice() {
+    if (!active_) return;
+    try {
+      models_.move_encoders(torch::kCPU);
+    } catch (const std::exception&) {
+      // moving to the CPU only fails without host memory; the next run's move reports that
+    }
+  }
+  EncodersOnDevice(const EncodersOnDevice&) = delete;
+  EncodersOnDevice& operator=(const EncodersOnDevice&) = delete;
+
+ private:
+  ModelSet& models_;
+  bool active_;
+};
 
 bool same_image(const io::Image& a, const io::Image& b) {
   return a.width == b.width && a.height == b.height && a.channels == b.channels && a.pixels == b.pixels;
@@ -102,7 +126,8 @@ PipelineEngine::PipelineEngine(ModelPaths paths, EngineOptions options)
 void PipelineEngine::load() {
   if (models_) return;
   const torch::Device encoders = options_.low_vram ? torch::Device(torch::kCPU) : device_;
-  models_.emplace(ModelSet::load(paths_, device_, dtype_, encoders));
+  models_.emplace(run_stage(fmt::format("loading the models ({} onto {})", paths_.sdxl.string(), device_.str()),
+                            [&] { return ModelSet::load(paths_, device_, dtype_, encoders); }));
   if (device_.is_cuda() && options_.warm_up_side > 0) {
     warm_up(*models_, graphs(), options_.warm_up_side, options_.low_vram);
   }
@@ -142,11 +167,12 @@ std::vector<std::string> PipelineEngine::problems(const Request& request, const 
     if (p.image.empty()) out.push_back(fmt::format("image prompt {} is an empty image", i + 1));
     if (!(p.weight > 0.0)) out.push_back(fmt::format("image prompt {} has weight {}, expected > 0", i + 1, p.weight));
     if (!(p.composition_weight >= 0.0)) {
-      out.push_back(fmt::format("image prompt {} has composition weight {}, expected >= 0", i + 1, p.composition_weight));
+      out.push_back(
+          fmt::format("image prompt {} has composition weight {}, expected >= 0", i + 1, p.composition_weight));
     }
     if (!(p.start >= 0.0 && p.start < p.end && p.end <= 1.0)) {
-      out.push_back(fmt::format("image prompt {}: start {} / end {}: expected 0 <= start < end <= 1", i + 1, p.start,
-                                p.end));
+      out.push_back(
+          fmt::format("image prompt {}: start {} / end {}: expected 0 <= start < end <= 1", i + 1, p.start, p.end));
     }
   }
   return out;
@@ -159,17 +185,22 @@ const text::SdxlPromptEmbeddings& PipelineEngine::prompt_embeddings(const std::s
   if (caches_->prompt && caches_->prompt_key == key) return *caches_->prompt;
   ModelSet& m = models();
   torch::NoGradGuard no_grad;
-  if (options_.low_vram) m.move_encoders(device_);
   text::SdxlPromptOptions opts;
   opts.long_prompts = options_.long_prompts;
   opts.weighting = options_.prompt_weighting;
-  auto e =
-      m.prompt_encoder->encode(prompt, negative.empty() ? std::nullopt : std::optional<std::string>(negative), opts);
-  if (options_.low_vram) m.move_encoders(torch::kCPU);
-  for (auto* t :
-       {&e.prompt_embeds, &e.pooled_prompt_embeds, &e.negative_prompt_embeds, &e.negative_pooled_prompt_embeds}) {
-    *t = t->to(device_, dtype_);
-  }
+  const auto parts = paths_.sdxl_parts();
+  auto e = run_model_stage(fmt::format("encoding the prompt (text encoders '{}', '{}')", parts.text_encoder.string(),
+                                       parts.text_encoder_2.string()),
+                           [&] {
+                             const EncodersOnDevice on_device(m, options_.low_vram, device_);
+                             auto out = m.prompt_encoder->encode(
+                                 prompt, negative.empty() ? std::nullopt : std::optional<std::string>(negative), opts);
+                             for (auto* t : {&out.prompt_embeds, &out.pooled_prompt_embeds, &out.negative_prompt_embeds,
+                                             &out.negative_pooled_prompt_embeds}) {
+                               *t = t->to(device_, dtype_);
+                             }
+                             return out;
+                           });
   caches_->prompt_key.clear();  // stays invalid if an exception interrupts the update
   caches_->prompt = std::move(e);
   caches_->prompt_key = key;
@@ -194,10 +225,15 @@ torch::Tensor PipelineEngine::image_tokens(const std::vector<Inputs::ImagePrompt
   torch::NoGradGuard no_grad;
   std::vector<vision::ImagePrompt> list;
   for (const auto& p : prompts) list.push_back({p.image, p.weight});
-  if (options_.low_vram) m.move_encoders(device_);
-  torch::Tensor tokens = m.image_encoder->image_tokens_cfg(list, *m.ip_adapter, negative.empty() ? nullptr : &negative);
-  if (options_.low_vram) m.move_encoders(torch::kCPU);
-  entries.insert(entries.begin(), TokensEntry{key, negative, tokens.to(device_, dtype_)});
+  torch::Tensor tokens = run_model_stage(
+      fmt::format("encoding the image prompts (image encoder '{}', IP-Adapter '{}')", paths_.image_encoder.string(),
+                  paths_.ip_adapter.string()),
+      [&] {
+        const EncodersOnDevice on_device(m, options_.low_vram, device_);
+        return m.image_encoder->image_tokens_cfg(list, *m.ip_adapter, negative.empty() ? nullptr : &negative)
+            .to(device_, dtype_);
+      });
+  entries.insert(entries.begin(), TokensEntry{key, negative, tokens});
   if (entries.size() > kTokenEntries) entries.pop_back();
   return entries.front().tokens;
 }
@@ -209,7 +245,8 @@ torch::Tensor PipelineEngine::control_tensor(const io::Image& image, int width, 
     return c.control;
   }
   c.control = torch::Tensor();
-  const auto t = control_image_tensor(image, width, height).to(device_, dtype_);
+  const auto t = run_stage("preparing the control image",
+                           [&] { return control_image_tensor(image, width, height).to(device_, dtype_); });
   c.control_key = image;
   c.control_width = width;
   c.control_height = height;
@@ -219,6 +256,17 @@ torch::Tensor PipelineEngine::control_tensor(const io::Image& image, int width, 
 
 EngineOutput PipelineEngine::run(const Request& request, const Inputs& inputs, const ProgressFn& progress,
                                  const std::atomic<bool>* cancel, bool keep_step_latents) {
+  try {
+    return run_stages(request, inputs, progress, cancel, keep_step_latents);
+  } catch (...) {
+    // What a failed run allocated goes back to the driver, so the next run (or low-VRAM mode) has room.
+    if (device_.is_cuda()) release_cached_gpu_memory(device_);
+    rethrow_as_stage_error("generating");
+  }
+}
+
+EngineOutput PipelineEngine::run_stages(const Request& request, const Inputs& inputs, const ProgressFn& progress,
+                                        const std::atomic<bool>* cancel, bool keep_step_latents) {
   // 1. validate before any model runs
   if (auto list = problems(request, inputs); !list.empty()) {
     std::string msg = "invalid request:";
@@ -270,8 +318,8 @@ EngineOutput PipelineEngine::run(const Request& request, const Inputs& inputs, c
     auto tokens = [&](const std::vector<Inputs::ImagePrompt>& members) {
       return image_tokens(members, inputs.negative_image_prompt);
     };
-    ip.emplace(inputs.image_prompts, tokens, m.unet, sampler->num_calls(), setup.cfg, latent_shape[2],
-               latent_shape[3], request.width, request.height, device_, dtype_);
+    ip.emplace(inputs.image_prompts, tokens, m.unet, sampler->num_calls(), setup.cfg, latent_shape[2], latent_shape[3],
+               request.width, request.height, device_, dtype_);
     setup.cond.ip_groups = ip->groups();
     setup.ip = &*ip;
     m.unet->set_ip_adapter_scale(torch::tensor(request.ip_adapter_scale, torch::kFloat32));
@@ -305,8 +353,12 @@ EngineOutput PipelineEngine::run(const Request& request, const Inputs& inputs, c
                     .clone();
     }
     latents = latents.to(device_) * sampler->init_noise_sigma();
-    auto result = loop.run(latents, noise, s, request.samples, keep_step_latents);
+    auto result = run_model_stage(
+        fmt::format("denoising and decoding sample {} (UNet '{}', ControlNet '{}', VAE '{}')", s + 1,
+                    paths_.sdxl_parts().unet.string(), paths_.controlnet.string(), paths_.sdxl_parts().vae.string()),
+        [&] { return loop.run(latents, noise, s, request.samples, keep_step_latents); });
     images.push_back(result.image);
+    for (auto& note : result.notes) out.notes.push_back(std::move(note));
     out.step_seconds = std::move(result.step_seconds);
     out.unet_batches = std::move(result.unet_batches);
     out.controlnet_batches = std::move(result.controlnet_batches);

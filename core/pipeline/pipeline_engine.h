@@ -28,6 +28,7 @@ struct EngineOutput {
   std::vector<std::int64_t> unet_batches, controlnet_batches;
   // Per sample, the latents after each model call's sampler step (float32, CPU); only with keep_step_latents.
   std::vector<std::vector<torch::Tensor>> step_latents;
+  std::vector<std::string> notes;  // what the run recovered from, per sample (LoopResult::notes)
 };
 
 class PipelineEngine {
@@ -58,7 +59,9 @@ class PipelineEngine {
   // Cached per (image, size): [1, 3, height, width] in [0, 1], on the device in the model dtype.
   torch::Tensor control_tensor(const io::Image& image, int width, int height);
 
-  // One generation (Pipeline::generate's semantics; request.seed -1 is resolved here). Samples run
+  // One generation (Pipeline::generate's semantics; request.seed -1 is resolved here). Each stage's
+  // libtorch failures become an Error naming the stage and its models (stage_error.h); out of memory an
+  // OutOfMemory, after which the loaded models stay usable (the CUDA cache is emptied). Samples run
   // one after another. Seeds: sample s uses seed + s. Start latents: a CPU torch::Generator seeded with
   // that seed draws [1, C, H/f, W/f] float32 standard normals, moved to the device; the same generator
   // then feeds the sampler's noise (ancestral/SDE samplers), as diffusers shares one generator.
@@ -66,6 +69,9 @@ class PipelineEngine {
                    const std::atomic<bool>* cancel = nullptr, bool keep_step_latents = false);
 
  private:
+  EngineOutput run_stages(const Request& request, const Inputs& inputs, const ProgressFn& progress,
+                          const std::atomic<bool>* cancel, bool keep_step_latents);
+
   struct Caches;
   StepGraphs* graphs();  // the kept graphs when options_.cuda_graphs and the device allow them
   ModelPaths paths_;

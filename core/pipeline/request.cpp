@@ -11,6 +11,7 @@
 #include "core/io/json_number.h"
 #include "core/pipeline/base64.h"
 #include "core/pipeline/image_prompt_json.h"
+#include "core/pipeline/request_text_checks.h"
 
 namespace poseforge::pipeline {
 namespace {
@@ -79,6 +80,7 @@ std::vector<std::string> Request::problems() const {
   }
   if (scheduler.empty()) out.push_back("scheduler is empty");
   if (schedule.empty()) out.push_back("schedule is empty");
+  for (auto& p : request_text_problems(*this)) out.push_back(std::move(p));  // UTF-8, prompt weights
   return out;
 }
 

@@ -50,7 +50,8 @@ struct Request {
   std::string ip_negative_image;         // ip_negative_image: its embedding on the unconditional side (empty: zeros)
 
   // Every problem of the request in one message per problem; empty when valid. Checks ranges,
-  // multiples of 8, that a pose (image or JSON) is given, that weights are positive.
+  // multiples of 8, that a pose (image or JSON) is given, that weights are positive, that the prompts
+  // are valid UTF-8 with prompt weights within limits (request_text_checks.h).
   std::vector<std::string> problems() const;
   // Throws poseforge::Error listing problems() when there are any.
   void validate() const;

@@ -10,7 +10,9 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include "core/io/image_limits.h"
 #include "core/pipeline/base64.h"
+#include "core/pipeline/stage_error.h"
 #include "core/pose/detector.h"
 #include "core/pose/draw.h"
 #include "core/pose/pose_json.h"
@@ -48,8 +50,19 @@ io::Image read_request_image(const std::string& source, const std::string& what)
   if (source.empty()) throw InputError(fmt::format("{}: no image given", what));
   if (!fs::exists(source, ec)) {
     if (const auto payload = inline_base64_payload(source)) {
+      // The same limits as image files, before decoding (base64: 4 characters per 3 bytes).
+      if (payload->size() / 4 * 3 > io::kMaxImageFileBytes) {
+        throw InputError(fmt::format("{}: the base64 image is {:.1f} MiB; images may be at most {} MiB", what,
+                                     static_cast<double>(payload->size() / 4 * 3) / (1 << 20),
+                                     io::kMaxImageFileBytes >> 20));
+      }
       const auto bytes = base64_decode(*payload);
       if (!bytes || bytes->empty()) throw InputError(fmt::format("{}: invalid base64 image data", what));
+      try {
+        io::check_image_header(bytes->data(), bytes->size(), fmt::format("{} (base64)", what));
+      } catch (const Error& e) {
+        throw InputError(e.what());
+      }
       return read_inline_image(*bytes, what);
     }
   }
@@ -71,11 +84,15 @@ DecodedInputs decode_request_inputs(const Request& request, const DecodeOptions&
   } else {
     const io::Image photo = read_request_image(request.pose_image, "input_image");
     if (options.body_model.empty()) throw Error("input_image: detecting the pose needs the OpenPose body model");
-    pose::BodyDetector detector = pose::BodyDetector::load(options.body_model, torch::Device(options.device));
-    pose::DetectOptions detect;
-    detect.detect_resolution = options.detect_resolution;
-    detect.image_resolution = options.detect_resolution;
-    pose::Detection d = detector.detect(photo, detect);
+    pose::Detection d = run_stage(
+        fmt::format("detecting the pose in input_image with the OpenPose body model '{}'", options.body_model.string()),
+        [&] {
+          pose::BodyDetector detector = pose::BodyDetector::load(options.body_model, torch::Device(options.device));
+          pose::DetectOptions detect;
+          detect.detect_resolution = options.detect_resolution;
+          detect.image_resolution = options.detect_resolution;
+          return detector.detect(photo, detect);
+        });
     out.pose = std::move(d.pose);
     out.inputs.control_image = std::move(d.control);  // as OpenposeDetector returns it; the engine resizes
   }

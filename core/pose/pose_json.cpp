@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/io/atomic_write.h"
 #include "core/io/json_number.h"
+#include "core/io/input_file.h"
 
 namespace poseforge::pose {
 
@@ -127,11 +128,14 @@ Pose pose_from_json(const json& j, const std::string& source, int default_width,
   return pose;
 }
 
+constexpr std::uintmax_t kMaxPoseJsonBytes = 64ull << 20;
+
 void save_pose_json(const std::filesystem::path& path, const Pose& pose) {
   io::write_file_atomic(path, pose_to_json(pose).dump(1) + "\n");
 }
 
 Pose load_pose_json(const std::filesystem::path& path, int default_width, int default_height) {
+  io::check_input_file(path, "pose JSON", kMaxPoseJsonBytes);  // not a device, not a huge file
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("pose JSON '{}': cannot open the file", path.string());
   std::stringstream text;

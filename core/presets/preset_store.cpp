@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/io/atomic_write.h"
+#include "core/io/json_text.h"
 
 namespace poseforge::presets {
 namespace fs = std::filesystem;
@@ -30,7 +31,7 @@ nlohmann::json read_json(const fs::path& file) {
 void write_json(const fs::path& file, const nlohmann::json& json) {
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
-  io::write_file_atomic(file, json.dump(2) + "\n");
+  io::write_file_atomic(file, io::json_text(json, 2) + "\n");
 }
 
 }  // namespace
@@ -132,7 +133,7 @@ Preset PresetStore::import_file(const fs::path& file) {
 void PresetStore::export_file(const std::string& name, const fs::path& file) const {
   auto preset = find(name);
   if (!preset) throw Error("there is no preset named '{}'", name);
-  io::write_file_atomic(file, preset->to_json().dump(2) + "\n");
+  io::write_file_atomic(file, io::json_text(preset->to_json(), 2) + "\n");
 }
 
 void PresetStore::save_last_session(const pipeline::Request& request) {

@@ -106,6 +106,9 @@ ClipTokenizer::ClipTokenizer(const fs::path& folder) : folder_(folder) {
                    [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   specials_.erase(std::remove_if(specials_.begin(), specials_.end(), [](const auto& s) { return s.first.empty(); }),
                   specials_.end());
+  min_id_ = max_id_ = vocab_.begin()->second;
+  for (const auto& [token, id] : vocab_) min_id_ = std::min(min_id_, id), max_id_ = std::max(max_id_, id);
+  for (const auto& [token, id] : specials) min_id_ = std::min(min_id_, id), max_id_ = std::max(max_id_, id);
 }
 
 ClipTokenizer::~ClipTokenizer() = default;

@@ -44,6 +44,9 @@ class ClipTokenizer {
   int max_length() const { return max_length_; }          // model_max_length (77 for CLIP)
   int content_length() const { return max_length_ - 2; }  // ids between BOS and EOS (75)
   std::size_t vocab_size() const { return vocab_.size(); }
+  // The smallest and largest id the tokenizer can produce (vocab.json, special and added tokens).
+  std::int64_t min_id() const { return min_id_; }
+  std::int64_t max_id() const { return max_id_; }
   const std::filesystem::path& folder() const { return folder_; }
 
  private:
@@ -55,6 +58,7 @@ class ClipTokenizer {
   std::vector<std::pair<std::string, std::int64_t>> specials_;  // split out before BPE, longest first
   std::int64_t bos_id_ = 0, eos_id_ = 0, pad_id_ = 0, unk_id_ = 0;
   int max_length_ = 77;
+  std::int64_t min_id_ = 0, max_id_ = 0;
 };
 
 }  // namespace poseforge::text

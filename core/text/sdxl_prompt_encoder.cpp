@@ -5,7 +5,9 @@
 
 #include "core/error.h"
 #include "core/text/prompt_chunks.h"
+#include "core/text/prompt_weight_check.h"
 #include "core/text/prompt_weighting.h"
+#include "core/text/tokenizer_fit.h"
 
 namespace poseforge::text {
 namespace {
@@ -70,6 +72,8 @@ SdxlPromptEncoder::SdxlPromptEncoder(ClipTokenizer tokenizer, ClipTextModel text
     throw Error("SDXL tokenizers disagree on model_max_length: '{}' has {}, '{}' has {}", tokenizer_.folder().string(),
                 tokenizer_.max_length(), tokenizer_2_.folder().string(), tokenizer_2_.max_length());
   }
+  check_tokenizer_fits(tokenizer_, text_encoder_->config(), "text encoder 1 (text_encoder)");
+  check_tokenizer_fits(tokenizer_2_, text_encoder_2_->config(), "text encoder 2 (text_encoder_2)");
 }
 
 SdxlPromptEncoder SdxlPromptEncoder::load(const SdxlTextFolders& f, torch::Device device, torch::ScalarType dtype) {
@@ -81,12 +85,14 @@ SdxlPromptEmbeddings SdxlPromptEncoder::encode(const std::string& prompt, const 
                                                const SdxlPromptOptions& options) const {
   torch::NoGradGuard no_grad;
   const bool zero_negative = !negative.has_value() && options.force_zeros_for_empty_prompt;
-  auto parse = [&](const std::string& text) {
-    return options.weighting ? parse_prompt_weights(text, options.long_prompts)
-                             : std::vector<WeightedText>{{text, 1.0, false}};
+  auto parse = [&](const std::string& text, const char* field) {
+    if (!options.weighting) return std::vector<WeightedText>{{text, 1.0, false}};
+    auto pieces = parse_prompt_weights(text, options.long_prompts);
+    check_prompt_weights(field, pieces);  // no infinite or huge weights into the embeddings
+    return pieces;
   };
-  const auto pos_pieces = parse(prompt);
-  const auto neg_pieces = parse(negative.value_or(""));
+  const auto pos_pieces = parse(prompt, "prompt");
+  const auto neg_pieces = parse(negative.value_or(""), "negative_prompt");
 
   // 1. chunks per tokenizer, positive then negative, all padded to the same count K
   const ClipTokenizer* tokenizers[2] = {&tokenizer_, &tokenizer_2_};

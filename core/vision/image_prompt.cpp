@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "core/vision/processor_fit.h"
 
 namespace poseforge::vision {
 
@@ -17,8 +18,12 @@ ImagePromptEncoder ImagePromptEncoder::load(const std::filesystem::path& folder,
                                             torch::ScalarType dtype) {
   auto model = load_clip_vision_model(folder, device, dtype);
   const auto preprocessor = folder / "preprocessor_config.json";
-  io::ImageProcessorConfig config;
-  if (std::filesystem::exists(preprocessor)) config = io::ImageProcessorConfig::load(preprocessor);
+  // No preprocessor_config.json (h94's models/image_encoder): CLIP's defaults sized to this encoder.
+  io::ImageProcessorConfig config = default_processor_config(model->config());
+  if (std::filesystem::exists(preprocessor)) {
+    config = io::ImageProcessorConfig::load(preprocessor);
+    check_processor_fits(config, model->config(), preprocessor.string());
+  }
   return ImagePromptEncoder(std::move(model), ClipImageProcessor(config));
 }
 

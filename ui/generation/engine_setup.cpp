@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/pipeline/stage_error.h"
 #include "ui/generation/sdxl_engine.h"
 
 namespace poseforge::ui {
@@ -24,7 +25,7 @@ EngineChoice choose_engine(const std::filesystem::path& models_root, const pipel
       spdlog::info("engine: SDXL pipeline on {}", choice.message);
       return choice;
     } catch (const std::exception& e) {
-      choice.message = fmt::format("models in {} cannot be used: {}", models_root.string(), e.what());
+      choice.message = fmt::format("models in {} cannot be used: {}", models_root.string(), pipeline::readable_what(e));
     }
   } else {
     choice.message = fmt::format("no usable models in {}:", models_root.string());

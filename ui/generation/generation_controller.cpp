@@ -16,6 +16,7 @@ GenerationController::GenerationController(std::shared_ptr<GenerationEngine> eng
   connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
   connect(worker_, &GenerationWorker::preview, this, &GenerationController::preview);
   connect(worker_, &GenerationWorker::progress, this, &GenerationController::progress);
+  connect(worker_, &GenerationWorker::out_of_memory, this, &GenerationController::out_of_memory);
   connect(worker_, &GenerationWorker::finished, this, [this](const FinishedRun& run) {
     emit finished(run);
     run_ended();

@@ -35,6 +35,7 @@ class GenerationController : public QObject {
   void finished(const poseforge::ui::FinishedRun& run);
   void cancelled(const poseforge::ui::FinishedRun& run);
   void failed(const QString& message);
+  void out_of_memory(const QString& message);  // before failed(): the main window offers low-VRAM mode
   void queued_changed(bool queued);
   void busy_changed(bool busy);
 

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.h"
+#include "core/pipeline/stage_error.h"
 #include "ui/common/image_convert.h"
 
 namespace poseforge::ui {
@@ -32,8 +33,16 @@ void GenerationWorker::run(const pipeline::Request& request, const pipeline::Inp
       emit finished(run);
     }
   } catch (const std::exception& e) {
-    spdlog::error("generation failed: {}", e.what());
-    emit failed(QString::fromStdString(e.what()));
+    // Any error (libtorch's too) ends this run with a message; the thread and the models stay usable.
+    const std::string message = pipeline::readable_what(e);
+    spdlog::error("generation failed: {}", message);
+    if (pipeline::is_out_of_memory(e) || dynamic_cast<const pipeline::OutOfMemory*>(&e)) {
+      emit out_of_memory(QString::fromStdString(message));
+    }
+    emit failed(QString::fromStdString(message));
+  } catch (...) {
+    spdlog::error("generation failed: an unknown exception was thrown");
+    emit failed("an unknown exception was thrown (see the log)");
   }
 }
 

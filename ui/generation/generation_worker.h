@@ -35,6 +35,7 @@ class GenerationWorker : public QObject {
   void finished(const poseforge::ui::FinishedRun& run);
   void cancelled(const poseforge::ui::FinishedRun& run);  // stopped by the flag; steps done so far
   void failed(const QString& message);
+  void out_of_memory(const QString& message);  // just before failed() when the run ran out of memory
 
  private:
   std::shared_ptr<GenerationEngine> engine_;

@@ -77,6 +77,7 @@ GenerationResult SdxlEngine::generate(const pipeline::Request& request, const pi
     out.step_seconds = std::move(result.step_seconds);
     out.sigmas = std::move(result.sigmas);
     if (demo_) out.note = "demo models: random weights, the picture is noise";
+    for (const auto& note : result.notes) out.note += (out.note.empty() ? "" : "; ") + note;
   } catch (const pipeline::Cancelled&) {
     loaded_ = pipeline_->loaded();
     out.cancelled = true;

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <optional>
 
+#include <fmt/format.h>
+
 #include <QRegularExpression>
 #include <QSettings>
 
@@ -16,6 +18,7 @@
 #undef slots
 #include <torch/cuda.h>
 
+#include "core/pipeline/stage_error.h"
 #include "core/pose/detector.h"
 #pragma pop_macro("slots")
 
@@ -88,7 +91,8 @@ int PoseDetectionService::detect(const io::Image& image, const QString& model) {
           QMetaObject::invokeMethod(
               this, [this, id, pose] { deliver(id, &pose, {}); }, Qt::QueuedConnection);
         } catch (const std::exception& e) {  // poseforge::Error, and c10::Error from a bad device or file
-          const QString message = QString::fromStdString(e.what());
+          const QString message = QString::fromStdString(
+              fmt::format("detecting the pose with '{}': {}", weights.string(), pipeline::readable_what(e)));
           QMetaObject::invokeMethod(
               this, [this, id, message] { deliver(id, nullptr, message); }, Qt::QueuedConnection);
         }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "core/io/json_text.h"
 #include "core/io/png_io.h"
 #include "ui/common/image_convert.h"
 
@@ -12,7 +13,7 @@ namespace poseforge::ui {
 void save_result_png(const std::filesystem::path& path, const QImage& image, const pipeline::Request& request) {
   if (image.isNull()) throw Error("cannot save '{}': there is no picture", path.string());
   io::write_png(path, to_rgb_image(image),
-                {{"parameters", request.a1111_parameters()}, {"poseforge", request.to_json().dump(2)}});
+                {{"parameters", request.a1111_parameters()}, {"poseforge", io::json_text(request.to_json(), 2)}});
 }
 
 std::optional<pipeline::Request> read_result_png(const std::filesystem::path& path) {

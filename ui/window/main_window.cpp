@@ -23,6 +23,8 @@
 #include "ui/generation/generation_controller.h"
 #include "ui/image_prompts/image_prompt_panel.h"
 #include "ui/window/log_panel.h"
+#include "ui/window/low_vram_offer.h"
+#include "ui/settings/engine_settings.h"
 #include "ui/generation/parameters_panel.h"
 #include "ui/results/plots_panel.h"
 #include "ui/results/png_metadata.h"
@@ -233,6 +235,14 @@ void MainWindow::connect_generation() {
     result_view_->show_stopped("failed");
     result_view_->set_caption("Generation failed: " + message);
     status("Generation failed: " + message);
+  });
+  connect(g, &GenerationController::out_of_memory, this, [this](const QString& message) {
+    offer_low_vram_mode(this, message, load_engine_settings().options.low_vram, [this] {
+      EngineSettings settings = load_engine_settings();
+      settings.options.low_vram = true;
+      save_engine_settings(settings);
+      apply_settings();
+    });
   });
   connect(g, &GenerationController::queued_changed, this, [this](bool queued) {
     if (queued) status("A re-run with the latest settings starts when this run ends");
