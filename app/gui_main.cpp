@@ -1,6 +1,7 @@
 // poseforge: the desktop application.
 #include "core/pipeline/demo_models.h"  // libtorch headers before Qt's (Qt's `slots` macro)
 
+#include <optional>
 #include <QApplication>
 #include <QMessageBox>
 #include <QPushButton>
@@ -119,9 +120,11 @@ int main(int argc, char** argv) {
   }
   poseforge::ui::MainWindow window(choice.engine);
   window.statusBar()->showMessage(QString::fromStdString(choice.message.substr(0, choice.message.find('\n'))));
+  std::optional<poseforge::pipeline::Request> request;
   if (parser.isSet(request_file)) {
     try {
-      window.parameters()->set_request(poseforge::pipeline::Request::load(parser.value(request_file).toStdString()));
+      request = poseforge::pipeline::Request::load(parser.value(request_file).toStdString());
+      window.parameters()->set_request(*request);
     } catch (const poseforge::Error& e) {
       spdlog::error("{}", e.what());
     }
@@ -132,6 +135,7 @@ int main(int argc, char** argv) {
     window.parameters()->set_request(request);
   }
   window.show();
+  if (request) window.restore_inputs(*request);  // the pose reference and image prompts it names
   if (parser.isSet(pose_image)) window.pose_panel()->open_file(parser.value(pose_image));
   if (parser.isSet(pose_json)) window.pose_panel()->import_pose_json(parser.value(pose_json));
   for (const QString& file : parser.values(image_prompt)) window.image_prompt_panel()->add_file(file);

@@ -17,7 +17,8 @@ const std::set<std::string>& known_keys() {
   static const std::set<std::string> keys = {
       "input_image", "image", "pose_json", "ip_image", "ip_images", "prompt", "negative_prompt",
       "samples", "scheduler", "num_inference_steps", "guidance_scale", "seed", "ip_adapter_scale",
-      "controlnet_scale", "control_start", "control_end", "width", "height", "base64"};
+      "controlnet_scale", "control_start", "control_end", "width", "height", "base64",
+      "pose_frame", "pose_body", "pose_hands", "pose_face"};
   return keys;
 }
 
@@ -79,6 +80,7 @@ std::vector<std::string> Request::problems() const {
     }
   }
   if (scheduler.empty()) out.push_back("scheduler is empty");
+  if (pose_frame < 0) out.push_back(fmt::format("pose_frame is {}, expected 0 or more", pose_frame));
   return out;
 }
 
@@ -113,6 +115,10 @@ nlohmann::json Request::to_json() const {
   j["width"] = width;
   j["height"] = height;
   j["base64"] = base64;
+  if (pose_frame != 0) j["pose_frame"] = pose_frame;
+  if (!pose_body) j["pose_body"] = false;
+  if (!pose_hands) j["pose_hands"] = false;
+  if (!pose_face) j["pose_face"] = false;
   return j;
 }
 
@@ -147,6 +153,10 @@ Request Request::from_json(const nlohmann::json& json, const std::filesystem::pa
   r.width = get<int>(json, "width", r.width);
   r.height = get<int>(json, "height", r.height);
   r.base64 = get<bool>(json, "base64", r.base64);
+  r.pose_frame = get<int>(json, "pose_frame", r.pose_frame);
+  r.pose_body = get<bool>(json, "pose_body", r.pose_body);
+  r.pose_hands = get<bool>(json, "pose_hands", r.pose_hands);
+  r.pose_face = get<bool>(json, "pose_face", r.pose_face);
   return r;
 }
 
