@@ -9,6 +9,7 @@
 #include "core/io/image.h"
 #include "core/pose/draw.h"
 #include "core/pose/pose_json.h"
+#include "core/pose/pose_transform.h"
 #include "tests/support/expect_error.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/whole_body_pose.h"
@@ -349,4 +350,76 @@ TEST(PoseDraw, FaceDotsAndTheEpsRule) {
   const std::size_t white = count_color(drawn, {255, 255, 255});
   EXPECT_GT(white, 20u);
   EXPECT_LT(white, 40u);
+}
+
+TEST(PoseTools, FlipSwapsLeftAndRightAndTwiceIsTheSame) {
+  const Pose pose = test::to_pose(test::whole_body_pixels());
+  const Pose flipped = flip_horizontal(pose);
+  const Person& a = pose.people()[0];
+  const Person& b = flipped.people()[0];
+  // Right shoulder (2) <-> left shoulder (5), right eye (14) <-> left eye (15), the nose stays.
+  EXPECT_NEAR(b.body[5]->x, 1 - a.body[2]->x, 1e-15);
+  EXPECT_NEAR(b.body[2]->y, a.body[5]->y, 1e-15);
+  EXPECT_NEAR(b.body[15]->x, 1 - a.body[14]->x, 1e-15);
+  EXPECT_NEAR(b.body[0]->x, 1 - a.body[0]->x, 1e-15);
+  // Hands trade sides; the face's jaw line and pupils mirror (0 <-> 16, 68 <-> 69), the nose tip (30) stays.
+  const Person& one_hand = pose.people()[1];
+  EXPECT_TRUE(flipped.people()[1].left_hand.empty());
+  EXPECT_EQ(flipped.people()[1].right_hand.size(), one_hand.left_hand.size());
+  EXPECT_NEAR(b.face[16]->x, 1 - a.face[0]->x, 1e-15);
+  EXPECT_NEAR(b.face[69]->y, a.face[68]->y, 1e-15);
+  EXPECT_NEAR(b.face[30]->x, 1 - a.face[30]->x, 1e-15);
+  EXPECT_FALSE(b.face[11].has_value());  // face point 5 was absent: its mirror (11) is absent now
+  const Pose twice = flip_horizontal(flipped);
+  for (std::size_t p = 0; p < pose.people().size(); ++p)
+    for (const Part part : kParts) {
+      const auto x = pose.people()[p].points(part), y = twice.people()[p].points(part);
+      ASSERT_EQ(x.size(), y.size());
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        ASSERT_EQ(x[i].has_value(), y[i].has_value());
+        if (x[i]) EXPECT_NEAR(x[i]->x, y[i]->x, 1e-15);
+      }
+    }
+}
+
+TEST(PoseTools, ScaleAndMoveAPersonAboutItsCentre) {
+  const Pose pose = test::to_pose(test::whole_body_pixels());
+  const Pose moved = transform_person(pose, 1, 2.0, 0.01, -0.02);
+  const Person& a = pose.people()[1];
+  const Person& b = moved.people()[1];
+  // The distance between two points doubles; the other person is untouched.
+  EXPECT_NEAR(b.body[10]->y - b.body[0]->y, 2 * (a.body[10]->y - a.body[0]->y), 1e-12);
+  EXPECT_NEAR(b.left_hand[4]->x - b.left_hand[0]->x, 2 * (a.left_hand[4]->x - a.left_hand[0]->x), 1e-12);
+  EXPECT_TRUE(moved.people()[0].body[3]->x == pose.people()[0].body[3]->x);
+  // Scale 1 is a plain move.
+  const Pose shifted = transform_person(pose, 0, 1.0, 0.05, 0.0);
+  EXPECT_NEAR(shifted.people()[0].face[3]->x, pose.people()[0].face[3]->x + 0.05, 1e-12);
+  expect_error([&] { transform_person(pose, 0, 1.0, 3.0, 0.0); }, {"person 0", "leave the canvas"});
+  expect_error([&] { transform_person(pose, 0, 0.0, 0.0, 0.0); }, {"scale"});
+  expect_error([&] { transform_person(pose, 5, 1.0, 0.0, 0.0); }, {"person 5"});
+}
+
+TEST(PoseTools, FitToAnotherAspectCropsOrPads) {
+  const PixelPose pixels = test::whole_body_pixels(320, 256);
+  const Pose pose = test::to_pose(pixels);
+  EXPECT_FALSE(same_aspect(320, 256, 512, 512));
+  EXPECT_TRUE(same_aspect(320, 256, 640, 512));
+  // Pad into 512x512: scale 1.6 (the width fills), bars of (512 - 256 * 1.6) / 2 = 51.2 px above and below.
+  const FitResult pad = fit_to_size(pose, 512, 512, FitMode::Pad);
+  EXPECT_EQ(pad.dropped, 0);
+  EXPECT_EQ(pad.pose.canvas_width(), 512);
+  const PixelPoint nose = pixels.people[0].body[0];
+  EXPECT_NEAR(pad.pose.people()[0].body[0]->x, nose.x * 1.6 / 512, 1e-12);
+  EXPECT_NEAR(pad.pose.people()[0].body[0]->y, (nose.y * 1.6 + 51.2) / 512, 1e-12);
+  // Crop into 256x256: scale 1 (the height fills), 32 px cut off at each side: points there are dropped.
+  const FitResult crop = fit_to_size(pose, 256, 256, FitMode::Crop);
+  EXPECT_NEAR(crop.pose.people()[0].body[0]->x, (nose.x - 32) / 256, 1e-12);
+  int outside = 0;
+  for (const auto& person : pixels.people)
+    for (const auto* part : {&person.body, &person.left_hand, &person.right_hand, &person.face})
+      for (const PixelPoint& p : *part) outside += p.c > 0 && (p.x < 32 || p.x > 288);
+  EXPECT_GT(outside, 0);
+  EXPECT_EQ(crop.dropped, outside);
+  // The control image at the new size draws the fitted pose without stretching it.
+  EXPECT_EQ(render_control_image(pad.pose, 512, 512).pixels, draw_pose(pad.pose, 512, 512).pixels);
 }
