@@ -105,10 +105,14 @@ const char* generate_usage() {
          "           [--ip-scale X] [--controlnet-scale X] [--control-start X] [--control-end X]\n"
          "           [--width N] [--height N] [--samples N] [--out FILE.png] [--request FILE.json] [--base64]\n"
          "           [--models DIR] [--device auto|cpu|cuda[:N]] [--dtype auto|float32|float16|bfloat16]\n"
-         "           [--check-pose | --no-check-pose] [--low-vram] [--quiet]\n"
+         "           [--check-pose | --no-check-pose] [--low-vram] [--quiet] [--request-from-png FILE.png]\n"
+         "           [--pose-frame N] [--no-pose-hands] [--no-pose-face]\n"
          "              make pictures; --request reads Segmind's IP-Adapter-OpenPose keys (flags override);\n"
          "              PNGs carry 'parameters' (A1111) and 'poseforge' (the request) text; a JSON summary\n"
-         "              goes to stdout. Exit 0 done, 2 bad request, 1 failed or cancelled (Ctrl+C)\n";
+         "              goes to stdout. Exit 0 done, 2 bad request, 1 failed or cancelled (Ctrl+C)\n"
+         "              --request-from-png takes the settings of a PoseForge, A1111/Forge or ComfyUI PNG;\n"
+         "              --pose-frame picks a frame of a ComfyUI POSE_KEYPOINT list (0 = first); hands and\n"
+         "              face of a pose JSON are drawn into the control image unless turned off\n";
 }
 
 int run_generate(const std::vector<std::string>& args) {
@@ -120,6 +124,7 @@ int run_generate(const std::vector<std::string>& args) {
     std::fprintf(stderr, "error: generate: %s\nusage:\n%s%s", e.what(), generate_usage(), image_prompt_usage());
     return kExitUsage;
   }
+  for (const auto& note : g.notes) std::fprintf(stderr, "%s\n", note.c_str());
   const auto problems = request_problems(g.request);
   if (!problems.empty()) {
     std::string msg = "invalid request:";

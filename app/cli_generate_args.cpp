@@ -13,6 +13,7 @@
 #include "app/cli_image_prompt_args.h"
 #include "core/pipeline/base64.h"
 #include "core/pipeline/sampler_name.h"
+#include "core/presets/png_restore.h"
 
 namespace poseforge::cli {
 namespace {
@@ -25,6 +26,24 @@ pipeline::Request load_request_file(const std::filesystem::path& path) {
   } catch (const Error& e) {
     throw UsageError(e.what());
   }
+}
+
+// The settings of a PNG (ours, A1111/Forge, ComfyUI) on top of `base`; the report goes to `notes`.
+pipeline::Request restore_png(const std::filesystem::path& path, const pipeline::Request& base,
+                              std::vector<std::string>& notes) {
+  std::optional<presets::PngRestore> restored;
+  try {
+    restored = presets::restore_from_png(path, base);
+  } catch (const Error& e) {
+    throw UsageError(fmt::format("--request-from-png: {}", e.what()));
+  }
+  if (!restored)
+    throw UsageError(
+        fmt::format("--request-from-png: '{}' holds no generation settings (no 'poseforge', "
+                    "'parameters', 'prompt' or 'workflow' text)",
+                    path.string()));
+  notes.push_back(fmt::format("{}: {}", path.string(), restored->report.message()));
+  return restored->request;
 }
 
 }  // namespace
@@ -49,7 +68,7 @@ pipeline::ImagePrompt parse_image_prompt_flag(const std::string& text) {
 
 GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
   GenerateArgs g;
-  std::filesystem::path request_file;
+  std::filesystem::path request_file, request_png;
   std::vector<std::function<void(pipeline::Request&)>> overrides;  // applied on top of the request file
   ImagePromptArgs ip_images;
   auto set = [&](auto apply) { overrides.emplace_back(apply); };
@@ -57,6 +76,14 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
   while (a.next()) {
     if (a.is("--request")) {
       request_file = a.value();
+    } else if (a.is("--request-from-png")) {
+      request_png = a.value();
+    } else if (a.is("--pose-frame")) {
+      set([v = a.int_value()](pipeline::Request& r) { r.pose_frame = v; });
+    } else if (a.is("--no-pose-hands")) {
+      set([](pipeline::Request& r) { r.pose_hands = false; });
+    } else if (a.is("--no-pose-face")) {
+      set([](pipeline::Request& r) { r.pose_face = false; });
     } else if (a.is("--models")) {
       g.models = a.value();
     } else if (a.is("--out")) {
@@ -114,6 +141,7 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
     }
   }
   if (!request_file.empty()) g.request = load_request_file(request_file);
+  if (!request_png.empty()) g.request = restore_png(request_png, g.request, g.notes);
   for (const auto& apply : overrides) apply(g.request);
   ip_images.apply(g.request);
 

@@ -18,6 +18,7 @@ struct GenerateArgs {
   pipeline::EngineOptions engine;  // --device, --dtype
   std::optional<bool> check_pose;  // --check-pose / --no-check-pose; unset: when the body model exists
   bool progress = true;            // --quiet turns the progress bar off
+  std::vector<std::string> notes;  // for stderr: what --request-from-png restored and what not
 };
 
 // Reads the arguments after "generate". Throws UsageError for unknown flags, bad values and

@@ -2,6 +2,7 @@
 #include "core/pipeline/demo_models.h"  // libtorch headers before Qt's (Qt's `slots` macro)
 
 #include <cstdio>
+#include <optional>
 
 #include <QApplication>
 #include <QMessageBox>
@@ -136,9 +137,11 @@ int main(int argc, char** argv) {
   }
   poseforge::ui::MainWindow window(choice.engine);
   window.statusBar()->showMessage(QString::fromStdString(choice.message.substr(0, choice.message.find('\n'))));
+  std::optional<poseforge::pipeline::Request> request;
   if (parser.isSet(request_file)) {
     try {
-      window.parameters()->set_request(poseforge::pipeline::Request::load(parser.value(request_file).toStdString()));
+      request = poseforge::pipeline::Request::load(parser.value(request_file).toStdString());
+      window.parameters()->set_request(*request);
     } catch (const poseforge::Error& e) {
       spdlog::error("{}", e.what());
     }
@@ -149,13 +152,9 @@ int main(int argc, char** argv) {
     window.parameters()->set_request(request);
   }
   window.show();
+  if (request) window.restore_inputs(*request);  // the pose reference and image prompts it names
   if (parser.isSet(pose_image)) window.pose_panel()->open_file(parser.value(pose_image));
   if (parser.isSet(pose_json)) window.pose_panel()->import_pose_json(parser.value(pose_json));
-  if (parser.isSet(request_file)) {  // the request's image prompts with their controls and masks
-    const auto request = window.parameters()->request();
-    if (!request.image_prompts.empty()) window.image_prompt_panel()->set_prompts(request.image_prompts);
-    window.image_prompt_panel()->set_negative(QString::fromStdString(request.ip_negative_image));
-  }
   for (const QString& file : parser.values(image_prompt)) window.image_prompt_panel()->add_file(file);
   spdlog::info("PoseForge {} started", POSEFORGE_VERSION);
   if (parser.isSet(generate)) QTimer::singleShot(100, &window, [&window] { window.generate(); });

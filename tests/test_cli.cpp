@@ -31,6 +31,7 @@
 #include "core/vision/clip_vision_model.h"
 #include "core/vision/ip_adapter.h"
 #include "support/fixtures.h"
+#include "support/png_chunks.h"
 
 namespace fs = std::filesystem;
 using namespace poseforge;
@@ -586,4 +587,47 @@ TEST_F(DemoModels, ImagePromptFlagsSetTheirPromptAndReachThePng) {
   const CliRun bad = run_cli({"generate", "--ip-type", "style", "--pose-json", (dir / "pose.json").string()}, dir.path());
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("--ip-type applies to the --ip-image before it"), std::string::npos) << bad.err;
+}
+
+TEST_F(DemoModels, RequestFromPngTakesA1111SettingsAndSaysWhatWasNot) {
+  test::TempDir dir;
+  demo_generate_args(models(), dir.path(), "unused.png");  // writes pose.json
+  test::write_png_with_text(dir / "a1111.png", 16, 16,
+                            {{"parameters",
+                              "a red fox <lora:detail:0.6>\nNegative prompt: blurry\nSteps: 30, Sampler: Euler a, "
+                              "CFG scale: 4.5, Seed: 4242, Size: 832x1216, Model: sd_xl_base_1.0"}});
+  const CliRun r =
+      run_cli({"generate", "--request-from-png", (dir / "a1111.png").string(), "--pose-json",
+               (dir / "pose.json").string(), "--models", models().string(), "--width", "64", "--height", "64",
+               "--steps", "2", "--device", "cpu", "--no-check-pose", "--out", (dir / "r.png").string()},
+              dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* part : {"Restored from A1111/Forge", "prompt", "seed 4242", "not restored", "Model: sd_xl_base_1.0",
+                           "LoRA detail (0.6)"})
+    EXPECT_NE(r.err.find(part), std::string::npos) << part << " not in:\n" << r.err;
+  const auto ran = nlohmann::json::parse(io::read_png_text(dir / "r.png").at("poseforge"));
+  EXPECT_EQ(ran.at("prompt"), "a red fox");
+  EXPECT_EQ(ran.at("negative_prompt"), "blurry");
+  EXPECT_EQ(ran.at("seed"), 4242);
+  EXPECT_EQ(ran.at("scheduler"), "Euler a");
+  EXPECT_EQ(ran.at("guidance_scale"), 4.5);
+  EXPECT_EQ(ran.at("num_inference_steps"), 2);  // the flags win over the PNG
+  EXPECT_EQ(ran.at("width"), 64);
+
+  test::write_png_with_text(dir / "plain.png", 8, 8, {{"Software", "GIMP"}});
+  const CliRun none =
+      run_cli({"generate", "--request-from-png", (dir / "plain.png").string(), "--pose-json",
+               (dir / "pose.json").string(), "--models", models().string(), "--out", (dir / "n.png").string()},
+              dir.path());
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("plain.png' holds no generation settings"), std::string::npos) << none.err;
+  // A ComfyUI POSE_KEYPOINT list: --pose-frame picks a frame; one that is not there is a bad request.
+  const nlohmann::json frame = nlohmann::json::parse(test::read_bytes(dir / "pose.json"));
+  test::write_bytes(dir / "frames.json", nlohmann::json{frame, frame}.dump());
+  const CliRun bad_frame = run_cli({"generate", "--pose-json", (dir / "frames.json").string(), "--pose-frame", "2",
+                                    "--models", models().string(), "--width", "64", "--height", "64", "--steps", "1",
+                                    "--device", "cpu", "--no-check-pose", "--out", (dir / "f.png").string()},
+                                   dir.path());
+  EXPECT_EQ(bad_frame.code, 2);
+  EXPECT_NE(bad_frame.err.find("2 frame(s)"), std::string::npos) << bad_frame.err;
 }

@@ -86,6 +86,21 @@ void write_png(const std::filesystem::path& path, const Image& image, const std:
   write_file_atomic(path, bytes);
 }
 
+// tEXt and zTXt hold Latin-1 (ISO 8859-1): each byte is the code point of the same value.
+static std::string latin1_to_utf8(const std::string& text) {
+  std::string out;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out += ch;
+    } else {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
 std::map<std::string, std::string> read_png_text(const std::filesystem::path& path) {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!file) throw Error("cannot open '{}'", path.string());
@@ -114,8 +129,10 @@ std::map<std::string, std::string> read_png_text(const std::filesystem::path& pa
   auto collect = [&](png_infop from) {
     if (png_get_text(png, from, &chunks, &count) > 0) {
       for (int i = 0; i < count; ++i) {
-        const std::size_t len = chunks[i].compression > 0 ? chunks[i].itxt_length : chunks[i].text_length;
-        out[chunks[i].key] = std::string(chunks[i].text, len);
+        const bool itxt = chunks[i].compression > 0;
+        const std::size_t len = itxt ? chunks[i].itxt_length : chunks[i].text_length;
+        const std::string text(chunks[i].text, len);
+        out[chunks[i].key] = itxt ? text : latin1_to_utf8(text);  // tEXt/zTXt are Latin-1 (PIL writes them so)
       }
     }
   };

@@ -21,7 +21,7 @@ const std::set<std::string>& known_keys() {
       "input_image", "image", "pose_json", "ip_image", "ip_images", "prompt", "negative_prompt",
       "samples", "scheduler", "num_inference_steps", "guidance_scale", "seed", "ip_adapter_scale",
       "controlnet_scale", "control_start", "control_end", "width", "height", "base64",
-      "schedule", "ip_negative_image"};
+      "schedule", "ip_negative_image", "pose_frame", "pose_body", "pose_hands", "pose_face"};
   return keys;
 }
 
@@ -81,6 +81,7 @@ std::vector<std::string> Request::problems() const {
   if (scheduler.empty()) out.push_back("scheduler is empty");
   if (schedule.empty()) out.push_back("schedule is empty");
   for (auto& p : request_text_problems(*this)) out.push_back(std::move(p));  // UTF-8, prompt weights
+  if (pose_frame < 0) out.push_back(fmt::format("pose_frame is {}, expected 0 or more", pose_frame));
   return out;
 }
 
@@ -117,6 +118,10 @@ nlohmann::json Request::to_json() const {
   j["base64"] = base64;
   j["schedule"] = schedule;
   if (!ip_negative_image.empty()) j["ip_negative_image"] = ip_negative_image;
+  if (pose_frame != 0) j["pose_frame"] = pose_frame;
+  if (!pose_body) j["pose_body"] = false;
+  if (!pose_hands) j["pose_hands"] = false;
+  if (!pose_face) j["pose_face"] = false;
   return j;
 }
 
@@ -153,6 +158,10 @@ Request Request::from_json(const nlohmann::json& json, const std::filesystem::pa
   r.base64 = get<bool>(json, "base64", r.base64);
   r.schedule = get<std::string>(json, "schedule", r.schedule);
   r.ip_negative_image = resolve(get<std::string>(json, "ip_negative_image", ""), base_dir);
+  r.pose_frame = get<int>(json, "pose_frame", r.pose_frame);
+  r.pose_body = get<bool>(json, "pose_body", r.pose_body);
+  r.pose_hands = get<bool>(json, "pose_hands", r.pose_hands);
+  r.pose_face = get<bool>(json, "pose_face", r.pose_face);
   return r;
 }
 

@@ -48,6 +48,10 @@ struct Request {
   bool base64 = false;                   // base64: answer with base64 images (CLI JSON output)
   std::string schedule = "Automatic";    // schedule: Automatic, Uniform, Karras, Exponential, SGM Uniform, Model default
   std::string ip_negative_image;         // ip_negative_image: its embedding on the unconditional side (empty: zeros)
+  int pose_frame = 0;                    // pose_frame: the frame of a ComfyUI POSE_KEYPOINT pose_json (0-based)
+  bool pose_body = true;                 // pose_body: draw the pose's body into the control image
+  bool pose_hands = true;                // pose_hands: its hands
+  bool pose_face = true;                 // pose_face: draw its face
 
   // Every problem of the request in one message per problem; empty when valid. Checks ranges,
   // multiples of 8, that a pose (image or JSON) is given, that weights are positive, that the prompts

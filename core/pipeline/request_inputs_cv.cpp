@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include "core/io/image_limits.h"
@@ -77,7 +78,13 @@ DecodedInputs decode_request_inputs(const Request& request, const DecodeOptions&
   DecodedInputs out;
   if (!request.pose_json.empty()) {
     try {
-      out.pose = pose::load_pose_json(request.pose_json, request.width, request.height);
+      pose::PoseJsonOptions read;
+      read.default_width = request.width;
+      read.default_height = request.height;
+      read.frame = request.pose_frame;
+      pose::PoseJsonImport imported = pose::import_pose_json_file(request.pose_json, read);
+      for (const std::string& w : imported.warnings) spdlog::warn("pose_json: {}", w);
+      out.pose = std::move(imported.pose);
     } catch (const Error& e) {
       throw InputError(fmt::format("pose_json: {}", e.what()));
     }
@@ -97,7 +104,12 @@ DecodedInputs decode_request_inputs(const Request& request, const DecodeOptions&
     out.inputs.control_image = std::move(d.control);  // as OpenposeDetector returns it; the engine resizes
   }
   if (out.inputs.control_image.empty()) {
-    out.inputs.control_image = pose::render_control_image(out.pose, out.pose.canvas_width(), out.pose.canvas_height());
+    pose::DrawParts parts;
+    parts.body = request.pose_body;
+    parts.hands = request.pose_hands;
+    parts.face = request.pose_face;
+    out.inputs.control_image =
+        pose::render_control_image(out.pose, out.pose.canvas_width(), out.pose.canvas_height(), parts);
   }
   for (std::size_t i = 0; i < request.image_prompts.size(); ++i) {
     const auto& ip = request.image_prompts[i];

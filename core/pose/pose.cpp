@@ -26,7 +26,7 @@ void check_part(const std::vector<KeypointSlot>& part, std::size_t expected, con
   if (!part.empty() && part.size() != expected)
     throw Error("pose: {} has {} keypoints, expected {} (or none)", name, part.size(), expected);
   for (const KeypointSlot& k : part)
-    if (k) check_normalised(*k, name);
+    if (k) check_within_margin(*k, name);
 }
 
 void check_keypoint_index(int keypoint) {
@@ -35,6 +35,38 @@ void check_keypoint_index(int keypoint) {
 }
 
 }  // namespace
+
+const char* part_name(Part part) {
+  switch (part) {
+    case Part::Body: return "body";
+    case Part::LeftHand: return "left hand";
+    case Part::RightHand: return "right hand";
+    case Part::Face: return "face";
+  }
+  return "?";
+}
+
+std::vector<KeypointSlot> Person::points(Part part) const {
+  switch (part) {
+    case Part::Body: return {body.begin(), body.end()};
+    case Part::LeftHand: return left_hand;
+    case Part::RightHand: return right_hand;
+    case Part::Face: return face;
+  }
+  return {};
+}
+
+const KeypointSlot* Person::slot(Part part, int index) const {
+  if (index < 0) return nullptr;
+  const auto i = static_cast<std::size_t>(index);
+  switch (part) {
+    case Part::Body: return i < body.size() ? &body[i] : nullptr;
+    case Part::LeftHand: return i < left_hand.size() ? &left_hand[i] : nullptr;
+    case Part::RightHand: return i < right_hand.size() ? &right_hand[i] : nullptr;
+    case Part::Face: return i < face.size() ? &face[i] : nullptr;
+  }
+  return nullptr;
+}
 
 int Person::body_count() const {
   int n = 0;
@@ -46,6 +78,19 @@ void check_normalised(const Keypoint& k, const char* what) {
   const bool ok = std::isfinite(k.x) && std::isfinite(k.y) && k.x >= 0 && k.x <= 1 && k.y >= 0 && k.y <= 1;
   if (!ok)
     throw Error("pose: {} at ({}, {}) is outside the image (normalised coordinates must be in [0, 1])", what, k.x, k.y);
+  if (!std::isfinite(k.score)) throw Error("pose: {} has a non-finite score", what);
+}
+
+bool inside_canvas(const Keypoint& k) {
+  return k.x >= 0 && k.x <= 1 && k.y >= 0 && k.y <= 1;
+}
+
+void check_within_margin(const Keypoint& k, const char* what) {
+  const double lo = -kOutsideMargin, hi = 1 + kOutsideMargin;
+  const bool ok = std::isfinite(k.x) && std::isfinite(k.y) && k.x >= lo && k.x <= hi && k.y >= lo && k.y <= hi;
+  if (!ok)
+    throw Error("pose: {} at ({}, {}) is too far outside the image (normalised coordinates must be in [{}, {}])", what,
+                k.x, k.y, lo, hi);
   if (!std::isfinite(k.score)) throw Error("pose: {} has a non-finite score", what);
 }
 
@@ -65,7 +110,7 @@ Person& Pose::person_mut(std::size_t index) {
 
 std::size_t Pose::add_person(const Person& person) {
   for (int i = 0; i < kBodyKeypoints; ++i)
-    if (person.body[i]) check_normalised(*person.body[i], kBodyKeypointNames[i]);
+    if (person.body[i]) check_within_margin(*person.body[i], kBodyKeypointNames[i]);
   check_part(person.left_hand, kHandKeypoints, "left hand");
   check_part(person.right_hand, kHandKeypoints, "right hand");
   check_part(person.face, kFaceKeypoints, "face");
@@ -91,6 +136,35 @@ void Pose::move_keypoint(std::size_t person, int keypoint, double x, double y) {
   Keypoint moved{x, y, slot->score};
   check_normalised(moved, kBodyKeypointNames[keypoint]);
   slot = moved;
+}
+
+namespace {
+
+KeypointSlot& point_slot(Person& p, Part part, int index, std::size_t person) {
+  const KeypointSlot* slot = p.slot(part, index);
+  if (!slot) throw Error("pose: person {} has no {} point {}", person, part_name(part), index);
+  return const_cast<KeypointSlot&>(*slot);
+}
+
+}  // namespace
+
+void Pose::move_point(std::size_t person, Part part, int index, double x, double y) {
+  KeypointSlot& slot = point_slot(person_mut(person), part, index, person);
+  if (!slot) throw Error("pose: person {} has no {} point {} to move", person, part_name(part), index);
+  Keypoint moved{x, y, slot->score};
+  check_normalised(moved, part_name(part));
+  slot = moved;
+}
+
+void Pose::remove_point(std::size_t person, Part part, int index) {
+  point_slot(person_mut(person), part, index, person).reset();
+}
+
+void Pose::replace_person(std::size_t index, const Person& person) {
+  this->person(index);
+  Pose check(1, 1);
+  check.add_person(person);  // the same validation as add_person
+  people_[index] = person;
 }
 
 void Pose::remove_keypoint(std::size_t person, int keypoint) {

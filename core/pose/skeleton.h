@@ -1,4 +1,4 @@
-// The OpenPose body skeleton (COCO 18 keypoints): limb pairs, their PAF channels and drawing colours.
+// The OpenPose skeleton: COCO-18 body limbs, their PAF channels and drawing colours; the hand's bones.
 #pragma once
 
 #include <array>
@@ -62,6 +62,12 @@ constexpr std::array<std::array<int, 2>, kDecodedLimbs> kLimbPaf = {{{12, 13},
                                                                      {36, 37},
                                                                      {18, 19},
                                                                      {26, 27}}};
+
+// The 20 hand bones (keypoint pairs of the 21-point OpenPose hand), in controlnet_aux's drawing order.
+constexpr int kHandBones = 20;
+constexpr std::array<Limb, kHandBones> kHandEdges = {
+    {{0, 1},   {1, 2},   {2, 3},  {3, 4},   {0, 5},   {5, 6},   {6, 7},  {7, 8},   {0, 9},   {9, 10},
+     {10, 11}, {11, 12}, {0, 13}, {13, 14}, {14, 15}, {15, 16}, {0, 17}, {17, 18}, {18, 19}, {19, 20}}};
 
 // OpenPose colours (RGB), one per limb and per keypoint.
 constexpr std::array<std::array<int, 3>, kBodyKeypoints> kColors = {{{255, 0, 0},

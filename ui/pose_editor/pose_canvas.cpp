@@ -11,6 +11,7 @@
 #include <QPainter>
 #include <QWheelEvent>
 
+#include "core/error.h"
 #include "core/pose/skeleton.h"
 #include "ui/pose_editor/pose_document.h"
 #include "ui/pose_editor/pose_painter.h"
@@ -25,6 +26,14 @@ QString pretty_name(int keypoint) {
   return QString(pose::kBodyKeypointNames[static_cast<std::size_t>(keypoint)]).replace('_', ' ');
 }
 
+QString point_name(const JointRef& j) {
+  if (j.part == pose::Part::Body) return pretty_name(j.keypoint);
+  return QString("%1 point %2").arg(pose::part_name(j.part)).arg(j.keypoint);
+}
+
+// Scale steps offered for a whole person.
+constexpr double kPersonScales[] = {0.75, 0.9, 1.1, 1.25};
+
 }  // namespace
 
 PoseCanvas::PoseCanvas(PoseDocument* document, QWidget* parent) : QWidget(parent), document_(document) {
@@ -34,6 +43,7 @@ PoseCanvas::PoseCanvas(PoseDocument* document, QWidget* parent) : QWidget(parent
   setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
   connect(document_, &PoseDocument::pose_changed, this, &PoseCanvas::on_pose_changed);
   connect(document_, &PoseDocument::photo_changed, this, [this] { reset_view(); });
+  connect(document_, &PoseDocument::parts_changed, this, &PoseCanvas::on_pose_changed);
 }
 
 void PoseCanvas::set_layers(PoseLayers layers) {
@@ -64,7 +74,7 @@ void PoseCanvas::delete_selected() {
   if (!selected_) return;
   const JointRef joint = *selected_;
   select(std::nullopt);
-  document_->remove_keypoint(joint.person, joint.keypoint);
+  document_->remove_point(joint);
 }
 
 PoseViewGeometry PoseCanvas::view_geometry() const {
@@ -72,21 +82,24 @@ PoseViewGeometry PoseCanvas::view_geometry() const {
 }
 
 QPointF PoseCanvas::joint_position(JointRef joint) const {
-  const auto& slot = document_->pose().person(joint.person).body.at(static_cast<std::size_t>(joint.keypoint));
-  return slot ? view_geometry().to_widget(*slot) : QPointF(-1, -1);
+  const pose::KeypointSlot* slot = document_->pose().person(joint.person).slot(joint.part, joint.keypoint);
+  return slot && *slot ? view_geometry().to_widget(**slot) : QPointF(-1, -1);
 }
 
 std::optional<JointRef> PoseCanvas::joint_at(QPointF pos) const {
   if (layers_ == PoseLayers::Photo) return std::nullopt;  // the skeleton is hidden: nothing to grab
   const PoseViewGeometry geometry = view_geometry();
-  return hit_test(document_->pose(), geometry, pos, joint_radius(geometry.scale()) + kHitSlack);
+  return hit_test(document_->pose(), geometry, pos, joint_radius(geometry.scale()) + kHitSlack,
+                  document_->shown_parts());
 }
 
 void PoseCanvas::on_pose_changed() {
   // Drop references to joints that no longer exist (deleted, undone, a new pose).
   auto exists = [this](const std::optional<JointRef>& j) {
     const auto& people = document_->pose().people();
-    return j && j->person < people.size() && people[j->person].body[static_cast<std::size_t>(j->keypoint)].has_value();
+    if (!j || j->person >= people.size() || !part_shown(j->part, document_->shown_parts())) return false;
+    const pose::KeypointSlot* slot = people[j->person].slot(j->part, j->keypoint);
+    return slot && slot->has_value();
   };
   if (selected_ && !exists(selected_)) select(std::nullopt);
   if (hovered_ && !exists(hovered_)) hovered_.reset();
@@ -101,10 +114,16 @@ void PoseCanvas::paintEvent(QPaintEvent*) {
   if (layers_ != PoseLayers::Skeleton && document_->has_photo()) {
     painter.setRenderHint(QPainter::SmoothPixmapTransform, zoom_ < 2.0);
     painter.setOpacity(opacity_);
-    painter.drawImage(geometry.target(), photo_for(geometry.target()));
+    const QRectF r = document_->photo_rect();  // the whole canvas, unless fitted to another shape
+    const QRectF target(geometry.to_widget(r.left(), r.top()), geometry.to_widget(r.right(), r.bottom()));
+    painter.save();
+    painter.setClipRect(geometry.target(), Qt::IntersectClip);
+    painter.drawImage(target, photo_for(target));
+    painter.restore();
     painter.setOpacity(1.0);
   }
-  if (layers_ != PoseLayers::Photo) paint_skeleton(painter, document_->pose(), geometry, {selected_, hovered_});
+  if (layers_ != PoseLayers::Photo)
+    paint_skeleton(painter, document_->pose(), geometry, {selected_, hovered_}, document_->shown_parts());
   if (!document_->has_photo() && document_->pose().empty()) {
     painter.setPen(QColor(220, 220, 220));
     painter.drawText(rect().adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap,
@@ -133,6 +152,7 @@ void PoseCanvas::mousePressEvent(QMouseEvent* event) {
     select(joint);
     if (joint) {
       drag_id_ = document_->new_drag_id();
+      moving_person_ = event->modifiers().testFlag(Qt::ShiftModifier);  // Shift+drag moves the whole person
       return;
     }
   }
@@ -142,9 +162,16 @@ void PoseCanvas::mousePressEvent(QMouseEvent* event) {
 
 void PoseCanvas::mouseMoveEvent(QMouseEvent* event) {
   const QPointF pos = event->position();
-  if (drag_id_ != 0 && selected_) {
+  if (drag_id_ != 0 && selected_ && moving_person_) {
+    const QPointF d = view_geometry().to_normalised(pos) - view_geometry().to_normalised(last_mouse_);
+    try {
+      document_->transform_person(selected_->person, 1.0, d.x(), d.y(), drag_id_);
+    } catch (const Error&) {
+      // the person would leave the canvas: it stays where it is
+    }
+  } else if (drag_id_ != 0 && selected_) {
     const QPointF n = view_geometry().to_normalised(pos);
-    document_->move_keypoint(selected_->person, selected_->keypoint, n.x(), n.y(), drag_id_);
+    document_->move_point(*selected_, n.x(), n.y(), drag_id_);
   } else if (panning_) {
     pan_ += pos - last_mouse_;
     update();
@@ -161,6 +188,7 @@ void PoseCanvas::mouseMoveEvent(QMouseEvent* event) {
 
 void PoseCanvas::mouseReleaseEvent(QMouseEvent*) {
   drag_id_ = 0;
+  moving_person_ = false;
   if (panning_) unsetCursor();
   panning_ = false;
 }
@@ -219,9 +247,19 @@ QMenu* PoseCanvas::make_context_menu(QPoint pos, QWidget* parent) {
   if (joint) {
     select(joint);
     const JointRef j = *joint;
-    menu->addAction(QString("Delete %1").arg(pretty_name(j.keypoint)), this, [this] { delete_selected(); });
+    menu->addAction(QString("Delete %1").arg(point_name(j)), this, [this] { delete_selected(); });
     menu->addAction(QString("Remove person %1").arg(j.person + 1), this,
                     [this, j] { document_->remove_person(j.person); });
+    QMenu* scale = menu->addMenu(QString("Scale person %1").arg(j.person + 1));
+    for (const double s : kPersonScales)
+      scale->addAction(QString("%1%").arg(qRound(s * 100)), this, [this, j, s] {
+        try {
+          document_->transform_person(j.person, s, 0, 0);
+        } catch (const Error& e) {
+          emit problem(e.what());
+        }
+      });
+    menu->addAction("Move person: Shift+drag a joint")->setEnabled(false);
   } else {
     const QPointF at = view_geometry().to_normalised(pos);
     const std::size_t people = document_->pose().people().size();

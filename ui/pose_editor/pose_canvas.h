@@ -16,8 +16,9 @@ class PoseDocument;
 
 enum class PoseLayers { Both, Photo, Skeleton };
 
-// Shows a PoseDocument and edits it: drag a joint to move it (one undo step per drag), click to
-// select, Delete/Backspace removes the selected joint, the context menu deletes joints, removes
+// Shows a PoseDocument and edits it: drag a point (body joint, hand or face point, of the parts
+// shown) to move it (one undo step per drag), Shift+drag to move its whole person, click to select,
+// Delete/Backspace removes the selected point, the context menu deletes points, removes and scales
 // people, adds missing keypoints where it was opened and adds people. The wheel zooms about the
 // cursor (1x-8x), the middle button (or left on empty space when zoomed) pans, a double click on
 // empty space resets the view. Without a photo the canvas is black at the pose's canvas size.
@@ -49,6 +50,7 @@ class PoseCanvas : public QWidget {
 
  signals:
   void selection_changed();
+  void problem(const QString& message);  // a tool could not be applied
 
  protected:
   void paintEvent(QPaintEvent* event) override;
@@ -75,7 +77,8 @@ class PoseCanvas : public QWidget {
   QPointF pan_;
   std::optional<JointRef> selected_;
   std::optional<JointRef> hovered_;
-  int drag_id_ = 0;  // non-zero while a joint is dragged
+  int drag_id_ = 0;             // non-zero while a joint is dragged
+  bool moving_person_ = false;  // the drag moves the whole person (Shift)
   bool panning_ = false;
   QPointF last_mouse_;
   QImage scaled_photo_;

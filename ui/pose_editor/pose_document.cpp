@@ -24,6 +24,11 @@ QString keypoint_name(int keypoint) {
   return QString(pose::kBodyKeypointNames[keypoint]).replace('_', ' ');
 }
 
+QString point_name(const JointRef& point) {
+  if (point.part == pose::Part::Body) return keypoint_name(point.keypoint);
+  return QString("%1 point %2").arg(pose::part_name(point.part)).arg(point.keypoint);
+}
+
 }  // namespace
 
 PoseDocument::PoseDocument(QObject* parent) : QObject(parent) {}
@@ -51,7 +56,24 @@ void PoseDocument::push(const QString& text, pose::Pose after, int merge_key) {
   undo_.push(new PoseEditCommand(this, text, pose_, std::move(after), merge_key));
 }
 
+QRectF PoseDocument::photo_rect() const {
+  const QSize canvas = canvas_size();
+  if (!has_photo() || !fit_mode_ || pose::same_aspect(photo_.width(), photo_.height(), canvas.width(), canvas.height()))
+    return {0, 0, 1, 1};
+  const double sx = static_cast<double>(canvas.width()) / photo_.width();
+  const double sy = static_cast<double>(canvas.height()) / photo_.height();
+  const double s = *fit_mode_ == pose::FitMode::Pad ? std::min(sx, sy) : std::max(sx, sy);
+  const double w = photo_.width() * s / canvas.width(), h = photo_.height() * s / canvas.height();
+  return {(1 - w) / 2, (1 - h) / 2, w, h};
+}
+
+void PoseDocument::set_shown_parts(const pose::DrawParts& parts) {
+  shown_ = parts;
+  emit parts_changed();
+}
+
 void PoseDocument::set_photo(const QImage& photo, const QString& path) {
+  fit_mode_.reset();
   photo_ = photo;
   photo_path_ = path;
   emit photo_changed();
@@ -81,6 +103,36 @@ void PoseDocument::add_keypoint(std::size_t person, int keypoint, double x, doub
   push(QString("Add %1").arg(keypoint_name(keypoint)), std::move(after));
 }
 
+void PoseDocument::move_point(const JointRef& point, double x, double y, int drag_id) {
+  pose::Pose after = editable();
+  after.move_point(point.person, point.part, point.keypoint, std::clamp(x, 0.0, 1.0), std::clamp(y, 0.0, 1.0));
+  push(QString("Move %1").arg(point_name(point)), std::move(after), drag_id);
+}
+
+void PoseDocument::remove_point(const JointRef& point) {
+  pose::Pose after = editable();
+  after.remove_point(point.person, point.part, point.keypoint);
+  push(QString("Delete %1").arg(point_name(point)), std::move(after));
+}
+
+void PoseDocument::flip_horizontal() {
+  push("Flip horizontally", pose::flip_horizontal(editable()));
+}
+
+void PoseDocument::transform_person(std::size_t person, double scale, double dx, double dy, int drag_id) {
+  push(QString(scale == 1.0 ? "Move person %1" : "Scale person %1").arg(person + 1),
+       pose::transform_person(editable(), person, scale, dx, dy), drag_id);
+}
+
+int PoseDocument::fit_to_size(int width, int height, pose::FitMode mode) {
+  pose::FitResult fit = pose::fit_to_size(editable(), width, height, mode);
+  fit_mode_ = mode;
+  push(QString("Fit to %1x%2 (%3)").arg(width).arg(height).arg(mode == pose::FitMode::Crop ? "crop" : "pad"),
+       std::move(fit.pose));
+  emit photo_changed();  // the photo is shown cropped or padded now
+  return fit.dropped;
+}
+
 void PoseDocument::remove_keypoint(std::size_t person, int keypoint) {
   pose::Pose after = editable();
   after.remove_keypoint(person, keypoint);
@@ -101,9 +153,16 @@ void PoseDocument::remove_person(std::size_t person) {
   push(QString("Remove person %1").arg(person + 1), std::move(after));
 }
 
-void PoseDocument::import_json(const QString& path) {
+pose::PoseJsonImport PoseDocument::import_json(const QString& path, int frame) {
   const QSize photo = has_photo() ? photo_.size() : QSize(0, 0);
-  replace_pose(pose::load_pose_json(to_path(path), photo.width(), photo.height()), "Load pose JSON");
+  pose::PoseJsonOptions options;
+  options.default_width = photo.width();
+  options.default_height = photo.height();
+  options.frame = frame;
+  pose::PoseJsonImport read = pose::import_pose_json_file(to_path(path), options);
+  fit_mode_.reset();
+  replace_pose(read.pose, "Load pose JSON");
+  return read;
 }
 
 void PoseDocument::export_json(const QString& path) const {
@@ -111,7 +170,7 @@ void PoseDocument::export_json(const QString& path) const {
 }
 
 io::Image PoseDocument::control_image(int width, int height) const {
-  return pose::render_control_image(editable(), width, height);
+  return pose::render_control_image(editable(), width, height, shown_);
 }
 
 }  // namespace poseforge::ui

@@ -24,19 +24,33 @@ QPointF PoseViewGeometry::to_normalised(QPointF widget) const {
   return {(widget.x() - target_.left()) / target_.width(), (widget.y() - target_.top()) / target_.height()};
 }
 
-std::optional<JointRef> hit_test(const pose::Pose& pose, const PoseViewGeometry& geometry, QPointF pos, double radius) {
+bool part_shown(pose::Part part, const pose::DrawParts& shown) {
+  switch (part) {
+    case pose::Part::Body: return shown.body;
+    case pose::Part::LeftHand:
+    case pose::Part::RightHand: return shown.hands;
+    case pose::Part::Face: return shown.face;
+  }
+  return false;
+}
+
+std::optional<JointRef> hit_test(const pose::Pose& pose, const PoseViewGeometry& geometry, QPointF pos, double radius,
+                                 const pose::DrawParts& shown) {
   std::optional<JointRef> best;
   double best_distance = radius;
   const auto& people = pose.people();
   for (std::size_t p = 0; p < people.size(); ++p) {
-    for (int k = 0; k < pose::kBodyKeypoints; ++k) {
-      const auto& slot = people[p].body[k];
-      if (!slot) continue;
-      const QPointF d = geometry.to_widget(*slot) - pos;
-      const double distance = std::hypot(d.x(), d.y());
-      if (distance <= best_distance) {
-        best_distance = distance;
-        best = JointRef{p, k};
+    for (const pose::Part part : pose::kParts) {
+      if (!part_shown(part, shown)) continue;
+      const std::vector<pose::KeypointSlot> points = people[p].points(part);
+      for (std::size_t k = 0; k < points.size(); ++k) {
+        if (!points[k]) continue;
+        const QPointF d = geometry.to_widget(*points[k]) - pos;
+        const double distance = std::hypot(d.x(), d.y());
+        if (distance <= best_distance) {
+          best_distance = distance;
+          best = JointRef{p, static_cast<int>(k), part};
+        }
       }
     }
   }

@@ -8,15 +8,17 @@
 #include <QRectF>
 #include <QSize>
 
+#include "core/pose/draw.h"
 #include "core/pose/pose.h"
 
 namespace poseforge::ui {
 
-// One body keypoint of one person.
+// One point of one person: a body keypoint, or a hand or face point.
 struct JointRef {
   std::size_t person = 0;
-  int keypoint = 0;
-  bool operator==(const JointRef& o) const { return person == o.person && keypoint == o.keypoint; }
+  int keypoint = 0;  // index within the part
+  pose::Part part = pose::Part::Body;
+  bool operator==(const JointRef& o) const { return person == o.person && keypoint == o.keypoint && part == o.part; }
   bool operator!=(const JointRef& o) const { return !(*this == o); }
 };
 
@@ -39,8 +41,12 @@ class PoseViewGeometry {
   double scale_ = 1.0;
 };
 
-// The joint nearest to `pos` within `radius` widget pixels, if any (later people win ties, as
-// they are drawn on top).
-std::optional<JointRef> hit_test(const pose::Pose& pose, const PoseViewGeometry& geometry, QPointF pos, double radius);
+// The point nearest to `pos` within `radius` widget pixels among the parts shown, if any (later
+// people and parts win ties, as they are drawn on top).
+std::optional<JointRef> hit_test(const pose::Pose& pose, const PoseViewGeometry& geometry, QPointF pos, double radius,
+                                 const pose::DrawParts& shown = {});
+
+// Whether `part` is among the parts shown.
+bool part_shown(pose::Part part, const pose::DrawParts& shown);
 
 }  // namespace poseforge::ui

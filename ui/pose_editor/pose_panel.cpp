@@ -23,6 +23,7 @@
 #include "ui/pose_editor/pose_canvas.h"
 #include "ui/pose_editor/pose_detection.h"
 #include "ui/pose_editor/pose_document.h"
+#include "ui/pose_editor/pose_tools.h"
 
 namespace poseforge::ui {
 namespace {
@@ -54,6 +55,8 @@ PosePanel::PosePanel(QWidget* parent)
   auto* drops = new ImageDropFilter(this);
   connect(drops, &ImageDropFilter::dropped, this, &PosePanel::take_mime);
   connect(document_, &PoseDocument::pose_changed, this, &PosePanel::pose_changed);
+  connect(document_, &PoseDocument::parts_changed, this, &PosePanel::pose_changed);  // the control image changes
+  connect(canvas_, &PoseCanvas::problem, this, [this](const QString& text) { show_message(text, true); });
   connect(detection_, &PoseDetectionService::finished, this, [this](int, const pose::Pose& pose) {
     document_->replace_pose(pose, "Detected pose");
     const std::size_t n = pose.people().size();
@@ -61,7 +64,8 @@ PosePanel::PosePanel(QWidget* parent)
       show_message("No person found in the photo. Add one by hand (right-click the picture) or import a pose JSON.",
                    true);
     else
-      show_message(QString("Detected %1 %2. Drag a joint to move it; right-click for more.")
+      show_message(QString("Detected %1 %2 (bodies only: hands and faces come from an imported pose JSON). "
+                           "Drag a joint to move it; right-click for more.")
                        .arg(n)
                        .arg(n == 1 ? "person" : "people"));
     emit detection_finished(true);
@@ -87,6 +91,9 @@ QWidget* PosePanel::make_toolbar() {
   pose_menu->addAction("Export pose JSON…", this, &PosePanel::export_dialog);
   pose_menu->addSeparator();
   pose_menu->addAction("Add person", this, [this] { document_->add_person(); });
+  add_pose_tools(
+      pose_menu, document_, [this] { return output_size_; },
+      [this](const QString& text, bool problem) { show_message(text, problem); });
   pose_menu->addAction("Remove photo (keep pose)", this, [this] {
     detection_->cancel();
     document_->clear_photo();
@@ -142,7 +149,9 @@ QWidget* PosePanel::make_view_controls() {
       if (on) canvas_->set_layers(l);
     });
   }
-  layout->addSpacing(8);
+  layout->addSpacing(6);
+  layout->addWidget(make_part_toggles(document_, row));
+  layout->addSpacing(6);
   layout->addWidget(new QLabel("Opacity", row));
   opacity_ = new QSlider(Qt::Horizontal, row);
   opacity_->setObjectName("PhotoOpacity");
@@ -218,18 +227,43 @@ void PosePanel::start_detection(const io::Image& pixels) {
   show_message("Detecting the pose…");
 }
 
-bool PosePanel::import_pose_json(const QString& path) {
+bool PosePanel::import_pose_json(const QString& path, int frame) {
+  pose::PoseJsonImport read;
   try {
-    document_->import_json(path);
+    read = document_->import_json(path, frame);
   } catch (const Error& e) {
     show_message(QString("Cannot load the pose: %1").arg(e.what()), true);
     return false;
   }
   detection_->cancel();  // the user's pose wins over a detection still running
   const std::size_t n = document_->pose().people().size();
-  show_message(
-      QString("Loaded %1 %2 from %3.").arg(n).arg(n == 1 ? "person" : "people").arg(QFileInfo(path).fileName()));
+  int hands = 0, faces = 0;
+  for (const pose::Person& p : document_->pose().people()) {
+    hands += !p.left_hand.empty() + !p.right_hand.empty();
+    faces += !p.face.empty();
+  }
+  QString text = QString("Loaded %1 %2 (%3 hands, %4 faces) from %5: %6.")
+                     .arg(n)
+                     .arg(n == 1 ? "person" : "people")
+                     .arg(hands)
+                     .arg(faces)
+                     .arg(QFileInfo(path).fileName(), QString::fromStdString(read.dialect));
+  for (const std::string& w : read.warnings) text += " " + QString::fromStdString(w) + ".";
+  show_message(text, !read.warnings.empty());
   return true;
+}
+
+void PosePanel::set_output_size(QSize size) {
+  if (size == output_size_) return;
+  output_size_ = size;
+  const QSize canvas = document_->canvas_size();
+  if (!document_->pose().empty() && !pose::same_aspect(canvas.width(), canvas.height(), size.width(), size.height()))
+    show_message(QString("The output (%1x%2) has another shape than the pose (%3x%4): Pose > Fit to output size "
+                         "crops or pads it (shown here before generating); otherwise it is stretched.")
+                     .arg(size.width())
+                     .arg(size.height())
+                     .arg(canvas.width())
+                     .arg(canvas.height()));
 }
 
 bool PosePanel::export_pose_json(const QString& path) {

@@ -1,6 +1,7 @@
 // PosePanel: the "Pose reference" dock: photo slot, detection, the pose overlay and its tools.
 #pragma once
 
+#include <QSize>
 #include <QString>
 #include <QWidget>
 
@@ -38,7 +39,9 @@ class PosePanel : public QWidget {
   // --- actions (also what the buttons, drops and shortcuts call) ---
   // A photo starts detection; a .json file is loaded as the pose. False when it could not be read.
   bool open_file(const QString& path);
-  bool import_pose_json(const QString& path);
+  // Any OpenPose JSON dialect; `frame` picks a frame of a ComfyUI POSE_KEYPOINT list. The message
+  // line says what was read (dialect, people, frames) and any warning.
+  bool import_pose_json(const QString& path, int frame = 0);
   bool export_pose_json(const QString& path);
   // The clipboard's picture or file; false (with a message) when it has neither.
   bool paste();
@@ -46,6 +49,10 @@ class PosePanel : public QWidget {
   bool take_mime(const QMimeData* mime);
   // The body weights to detect with instead of looking them up under the models root ("" = look up).
   void set_body_model(const QString& path) { body_model_ = path; }
+  // The generation's output size: Pose > Fit to output size uses it, and the message line says when
+  // the pose's shape differs from it.
+  void set_output_size(QSize size);
+  QSize output_size() const { return output_size_; }
 
   // --- state, for the window and tests ---
   PoseDocument* document() const { return document_; }
@@ -74,6 +81,7 @@ class PosePanel : public QWidget {
   QLabel* message_ = nullptr;
   QSlider* opacity_ = nullptr;
   QString body_model_;
+  QSize output_size_{1024, 1024};
 };
 
 }  // namespace poseforge::ui

@@ -28,6 +28,7 @@
 #include "ui/generation/parameters_panel.h"
 #include "ui/results/plots_panel.h"
 #include "ui/results/png_metadata.h"
+#include "ui/pose_editor/pose_document.h"
 #include "ui/pose_editor/pose_panel.h"
 #include "ui/generation/preset_bar.h"
 #include "ui/results/result_view.h"
@@ -127,6 +128,8 @@ MainWindow::MainWindow(std::shared_ptr<GenerationEngine> engine, QWidget* parent
   connect_generation();
   restore_session();
   restore_layout();
+  const pipeline::Request r = parameters_->request();
+  pose_panel_->set_output_size({r.width, r.height});
 }
 
 MainWindow::~MainWindow() = default;
@@ -187,6 +190,8 @@ void MainWindow::build_toolbar() {
   debounce_->setInterval(QSettings().value("generation/debounce_ms", kDefaultDebounceMs).toInt());
   connect(debounce_, &QTimer::timeout, this, &MainWindow::generate);
   connect(parameters_, &ParametersPanel::changed, this, [this] {
+    const pipeline::Request r = parameters_->request();
+    pose_panel_->set_output_size({r.width, r.height});
     if (auto_action_->isChecked()) debounce_->start();
   });
   connect(preset_bar_, &PresetBar::apply, this, [this](const presets::Preset& preset) {
@@ -297,6 +302,8 @@ void MainWindow::generate() {
       spdlog::warn("pose not saved with the run: {}", e.what());
     }
   }
+  const pose::DrawParts& parts = pose_panel_->document()->shown_parts();
+  request.pose_body = parts.body, request.pose_hands = parts.hands, request.pose_face = parts.face;
   inputs.control_image = pose_panel_->control_image(request.width, request.height);
   if (!pose_panel_->pose().empty()) inputs.pose = pose_panel_->pose();  // for pose adherence
   request.image_prompts = image_prompt_panel_->prompts();

@@ -15,8 +15,10 @@
 #include "ui/image_prompts/image_prompt_panel.h"
 #include "ui/window/main_window.h"
 #include "ui/generation/parameters_panel.h"
+#include "core/presets/png_restore.h"
 #include "ui/results/png_metadata.h"
 #include "ui/pose_editor/pose_painter.h"
+#include "ui/pose_editor/pose_document.h"
 #include "ui/pose_editor/pose_panel.h"
 #include "ui/results/result_view.h"
 #include "ui/settings/settings_dialog.h"
@@ -59,16 +61,22 @@ void MainWindow::set_engine(std::shared_ptr<GenerationEngine> engine) {
 
 bool MainWindow::restore_from_png(const QString& path) {
   try {
-    const auto request = read_result_png(path.toStdString());
-    if (!request) {
-      status(QString("%1 has no PoseForge parameters").arg(path));
+    // Ours ("poseforge"), A1111/Forge ("parameters") or ComfyUI ("prompt"/"workflow"), on the current settings.
+    const auto restored = presets::restore_from_png(path.toStdString(), parameters_->request());
+    if (!restored) {
+      status(QString("%1 has no generation settings (no PoseForge, A1111/Forge or ComfyUI text in it)").arg(path));
       return false;
     }
-    parameters_->set_request(*request);
+    const pipeline::Request& request = restored->request;
+    parameters_->set_request(request);
     const QImage image(path);
-    if (!image.isNull()) show_entry({image, *request, QString("Restored from %1").arg(path), {}, {}, {}});
-    status(QString("Parameters restored from %1").arg(path));
-    restore_inputs(*request);  // after: its message about missing files wins
+    if (!image.isNull()) show_entry({image, request, QString("Restored from %1").arg(path), {}, {}, {}});
+    const bool ours = restored->report.tool == "PoseForge";
+    const QString message = ours ? QString("Parameters restored from %1").arg(path)
+                                 : QString::fromStdString(restored->report.message());
+    status(message);
+    spdlog::info("{}: {}", path.toStdString(), message.toStdString());
+    if (ours) restore_inputs(request);  // after: its message about missing files wins
     return true;
   } catch (const std::exception& e) {
     status(QString("Cannot restore from %1: %2").arg(path, e.what()));
@@ -99,13 +107,17 @@ void MainWindow::dropEvent(QDropEvent* event) {
 bool MainWindow::restore_inputs(const pipeline::Request& request) {
   QStringList missing;
   if (file_exists(request.pose_json)) {
-    if (!pose_panel_->import_pose_json(QString::fromStdString(request.pose_json))) missing << "the pose JSON";
+    if (!pose_panel_->import_pose_json(QString::fromStdString(request.pose_json), request.pose_frame))
+      missing << "the pose JSON";
   } else if (file_exists(request.pose_image)) {
     if (!pose_panel_->open_file(QString::fromStdString(request.pose_image))) missing << "the pose photo";
   } else if (!request.pose_json.empty() || !request.pose_image.empty()) {
     missing << QString("the pose (%1 is gone)")
                    .arg(QString::fromStdString(request.pose_json.empty() ? request.pose_image : request.pose_json));
   }
+  pose::DrawParts parts;
+  parts.body = request.pose_body, parts.hands = request.pose_hands, parts.face = request.pose_face;
+  pose_panel_->document()->set_shown_parts(parts);
   const int prompts = image_prompt_panel_->set_prompts(request.image_prompts);
   if (!image_prompt_panel_->set_negative(QString::fromStdString(request.ip_negative_image)))
     missing << "the negative image prompt";
