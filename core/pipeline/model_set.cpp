@@ -3,6 +3,10 @@
 
 #include <fmt/format.h>
 
+#include "core/checkpoints/controlnet_file.h"
+#include "core/checkpoints/sdxl_base_configs.h"
+#include "core/checkpoints/sdxl_checks.h"
+#include "core/checkpoints/single_file_checkpoint.h"
 #include "core/error.h"
 #include "core/pipeline/cuda_info.h"
 
@@ -27,23 +31,53 @@ ModelSet ModelSet::load(const ModelPaths& paths, torch::Device device, torch::Dt
   ModelSet m;
   m.device = device;
   m.dtype = dtype;
-  // 1. text: two tokenizers + encoders
-  m.text_encoder = load_part("text encoder", parts.text_encoder,
-                             [&] { return text::load_clip_text_model(parts.text_encoder, encoders_device, dtype); });
-  m.text_encoder_2 = load_part("text encoder 2", parts.text_encoder_2, [&] {
-    return text::load_clip_text_model(parts.text_encoder_2, encoders_device, dtype);
-  });
+  // 1. text encoders, UNet and VAE: from one checkpoint file, or from the diffusers folders
+  if (!paths.checkpoint.empty()) {
+    auto c = checkpoints::load_sdxl_checkpoint(paths.checkpoint, paths.checkpoint_configs(), device, dtype,
+                                               encoders_device, /*load_vae=*/paths.vae_file.empty());
+    m.text_encoder = c.text_encoder;
+    m.text_encoder_2 = c.text_encoder_2;
+    m.unet = c.unet;
+    m.vae = c.vae;
+  } else {
+    m.text_encoder = load_part("text encoder", parts.text_encoder,
+                               [&] { return text::load_clip_text_model(parts.text_encoder, encoders_device, dtype); });
+    m.text_encoder_2 = load_part("text encoder 2", parts.text_encoder_2, [&] {
+      return text::load_clip_text_model(parts.text_encoder_2, encoders_device, dtype);
+    });
+    load_part("UNet", parts.unet, [&] {
+      checkpoints::check_sdxl_unet_config(io::JsonConfig::load(parts.unet / "config.json"),
+                                          m.text_encoder_2->config().projection_dim);
+      return 0;
+    });
+    m.unet = diffusion::load_unet(parts.unet, device, dtype);
+  }
+  if (!paths.vae_file.empty()) {
+    m.vae = checkpoints::load_vae_file(paths.vae_file, paths.checkpoint_configs(), device, dtype);
+  } else if (m.vae.is_empty()) {
+    load_part("VAE", parts.vae, [&] {  // a 16-channel VAE is told from its config, before its weights
+      const auto config = diffusion::AutoencoderKLConfig::from_json(io::JsonConfig::load(parts.vae / "config.json"));
+      checkpoints::check_vae_latent_channels(config.latent_channels, m.unet->config().in_channels,
+                                             (parts.vae / "config.json").string());
+      return 0;
+    });
+    m.vae = diffusion::load_autoencoder_kl(parts.vae, device, dtype);
+  }
+  checkpoints::check_vae_latent_channels(m.vae->config().latent_channels, m.unet->config().in_channels,
+                                         !paths.vae_file.empty() ? paths.vae_file.string()
+                                         : !paths.checkpoint.empty() ? paths.checkpoint.string()
+                                                                     : parts.vae.string());
+  m.vae_dtype = diffusion::vae_dtype(m.vae->config(), dtype);
   m.prompt_encoder.emplace(load_part("tokenizers", parts.tokenizer, [&] {
     return text::SdxlPromptEncoder(text::ClipTokenizer(parts.tokenizer), m.text_encoder,
                                    text::ClipTokenizer(parts.tokenizer_2), m.text_encoder_2);
   }));
-  // 2. denoising models and the scheduler config (their loaders name the folder)
-  m.unet = diffusion::load_unet(parts.unet, device, dtype);
-  m.controlnet = diffusion::load_controlnet(paths.controlnet, device, dtype);
-  m.vae = diffusion::load_autoencoder_kl(parts.vae, device, dtype);
-  m.vae_dtype = diffusion::vae_dtype(m.vae->config(), dtype);
-  m.scheduler = load_part("scheduler config", parts.scheduler_config,
-                          [&] { return io::SchedulerConfig::load(parts.scheduler_config); });
+  // 2. ControlNet (a folder, or one file whose config follows the UNet's) and the scheduler config
+  m.controlnet = checkpoints::load_controlnet_any(paths.controlnet, m.unet->config(), device, dtype);
+  m.scheduler = parts.scheduler_config.empty()
+                    ? io::SchedulerConfig::from_json(checkpoints::sdxl_base_config("scheduler"))
+                    : load_part("scheduler config", parts.scheduler_config,
+                                [&] { return io::SchedulerConfig::load(parts.scheduler_config); });
   // 3. IP-Adapter: image encoder + projection, attention layers attached to the UNet
   if (!paths.ip_adapter.empty()) {
     m.image_encoder.emplace(load_part("image encoder", paths.image_encoder, [&] {
@@ -57,6 +91,12 @@ ModelSet ModelSet::load(const ModelPaths& paths, torch::Device device, torch::Dt
     });
   }
   return m;
+}
+
+bool ModelSet::apply_loras(const std::vector<checkpoints::LoraChoice>& choices) {
+  if (choices.empty() && loras.current().empty()) return false;
+  if (!lora_targets) lora_targets.emplace(*unet, unet->config(), *text_encoder, *text_encoder_2);
+  return loras.apply(choices, *lora_targets);
 }
 
 void ModelSet::move_encoders(torch::Device target) {

@@ -12,6 +12,7 @@
 #include "core/pipeline/cuda_info.h"
 #include "core/pipeline/denoise_loop.h"
 #include "core/pipeline/image_tensor.h"
+#include "core/pipeline/model_files.h"
 #include "core/pipeline/sampler_name.h"
 
 namespace poseforge::pipeline {
@@ -109,6 +110,11 @@ std::vector<std::string> PipelineEngine::problems(const Request& request, const 
   if (!inputs.image_prompts.empty() && paths_.ip_adapter.empty()) {
     out.push_back("image prompts were given but no IP-Adapter is configured (see models/README.md)");
   }
+  try {  // the checkpoint, VAE and LoRAs exist (names looked up in the models folder)
+    resolve_loras(request, with_request_models(paths_, request));
+  } catch (const Error& e) {
+    out.push_back(e.what());
+  }
   for (std::size_t i = 0; i < inputs.image_prompts.size(); ++i) {
     if (inputs.image_prompts[i].image.empty()) out.push_back(fmt::format("image prompt {} is an empty image", i + 1));
     if (!(inputs.image_prompts[i].weight > 0.0)) {
@@ -186,7 +192,15 @@ EngineOutput PipelineEngine::run(const Request& request, const Inputs& inputs, c
     for (const auto& p : list) msg += "\n  - " + p;
     throw Error(msg);
   }
+  if (ModelPaths wanted = with_request_models(paths_, request);  // another checkpoint or VAE: reload
+      wanted.checkpoint != paths_.checkpoint || wanted.vae_file != paths_.vae_file) {
+    wanted.validate(!wanted.ip_adapter.empty(), false);
+    models_.reset();
+    *caches_ = Caches{};
+    paths_ = std::move(wanted);
+  }
   ModelSet& m = models();
+  if (m.apply_loras(resolve_loras(request, paths_))) caches_->prompt.reset();  // text encoders changed
   const auto latent_channels = m.unet->config().in_channels;
   const auto factor = m.vae->config().downscale_factor();
   if (request.width % factor != 0 || request.height % factor != 0) {
@@ -214,7 +228,7 @@ EngineOutput PipelineEngine::run(const Request& request, const Inputs& inputs, c
   // 2. conditioning (cached parts) for one batch of 2 (negative, positive) or 1 without CFG
   LoopSetup setup;
   setup.cfg = request.guidance_scale > 1.0;
-  const auto& text = prompt_embeddings(request.prompt, request.negative_prompt);
+  const auto& text = prompt_embeddings(extract_lora_tags(request.prompt).prompt, request.negative_prompt);
   setup.cond.encoder_hidden_states =
       setup.cfg ? torch::cat({text.negative_prompt_embeds, text.prompt_embeds}) : text.prompt_embeds;
   setup.cond.text_embeds = setup.cfg ? torch::cat({text.negative_pooled_prompt_embeds, text.pooled_prompt_embeds})

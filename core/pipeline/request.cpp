@@ -79,6 +79,7 @@ std::vector<std::string> Request::problems() const {
     }
   }
   if (scheduler.empty()) out.push_back("scheduler is empty");
+  model_request_problems(*this, out);
   return out;
 }
 
@@ -113,13 +114,14 @@ nlohmann::json Request::to_json() const {
   j["width"] = width;
   j["height"] = height;
   j["base64"] = base64;
+  write_model_request_keys(*this, j);
   return j;
 }
 
 Request Request::from_json(const nlohmann::json& json, const std::filesystem::path& base_dir) {
   if (!json.is_object()) throw Error("a request must be a JSON object, got {}", json.type_name());
   for (const auto& [key, _] : json.items()) {
-    if (!known_keys().count(key)) throw Error("unknown request key '{}'", key);
+    if (!known_keys().count(key) && !is_model_request_key(key)) throw Error("unknown request key '{}'", key);
   }
   Request r;
   r.pose_image = resolve(get<std::string>(json, "input_image", get<std::string>(json, "image", "")), base_dir);
@@ -147,6 +149,7 @@ Request Request::from_json(const nlohmann::json& json, const std::filesystem::pa
   r.width = get<int>(json, "width", r.width);
   r.height = get<int>(json, "height", r.height);
   r.base64 = get<bool>(json, "base64", r.base64);
+  read_model_request_keys(json, base_dir, r);
   return r;
 }
 
@@ -174,6 +177,7 @@ std::string Request::a1111_parameters() const {
                      "ControlNet scale: {}, ControlNet start: {}, ControlNet end: {}",
                      steps, scheduler, guidance_scale, seed, width, height, ip_adapter_scale, controlnet_scale,
                      control_start, control_end);
+  out << model_request_a1111(*this);
   return out.str();
 }
 

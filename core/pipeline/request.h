@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/pipeline/request_models.h"
+
 namespace poseforge::pipeline {
 
 struct ImagePrompt {
@@ -36,6 +38,9 @@ struct Request {
   int width = 1024;                      // width (multiple of 8)
   int height = 1024;                     // height (multiple of 8)
   bool base64 = false;                   // base64: answer with base64 images (CLI JSON output)
+  std::string checkpoint;                // checkpoint: a single-file checkpoint (path, or a name in <models>/checkpoints)
+  std::string vae;                       // vae: a VAE file replacing the checkpoint's own
+  std::vector<LoraRequest> loras;        // loras: [{path, weight}] merged into the weights (also <lora:name:w> in the prompt)
 
   // Every problem of the request in one message per problem; empty when valid. Checks ranges,
   // multiples of 8, that a pose (image or JSON) is given, that weights are positive.
