@@ -51,6 +51,7 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
   std::filesystem::path request_file;
   std::vector<std::function<void(pipeline::Request&)>> overrides;  // applied on top of the request file
   std::vector<pipeline::ImagePrompt> ip_images;
+  std::vector<pipeline::LoraRequest> loras;  // --lora: replaces the request file's list
   auto set = [&](auto apply) { overrides.emplace_back(apply); };
   ArgReader a(args);
   while (a.next()) {
@@ -104,6 +105,13 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
       g.check_pose = false;
     } else if (a.is("--quiet")) {
       g.progress = false;
+    } else if (a.is("--checkpoint")) {
+      set([v = a.value()](pipeline::Request& r) { r.checkpoint = v; });
+    } else if (a.is("--vae")) {
+      set([v = a.value()](pipeline::Request& r) { r.vae = v; });
+    } else if (a.is("--lora")) {
+      const auto lora = parse_image_prompt_flag(a.value());  // the same FILE[:WEIGHT] form
+      loras.push_back({lora.path, lora.weight});
     } else {
       a.unknown();
     }
@@ -111,6 +119,7 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
   if (!request_file.empty()) g.request = load_request_file(request_file);
   for (const auto& apply : overrides) apply(g.request);
   if (!ip_images.empty()) g.request.image_prompts = ip_images;
+  if (!loras.empty()) g.request.loras = loras;
 
   const auto& d = g.engine.device;
   if (d != "auto" && d != "cpu" && d != "cuda" && d.rfind("cuda:", 0) != 0) {

@@ -4,6 +4,8 @@
 #include <torch/torch.h>
 
 #include <atomic>
+
+#include <fmt/format.h>
 #include <iostream>
 
 #include "core/error.h"
@@ -11,12 +13,15 @@
 #include "core/io/safetensors.h"
 #include "core/pipeline/denoise_loop.h"
 #include "core/pipeline/latent_preview.h"
+#include "core/pipeline/model_files.h"
 #include "core/pipeline/pipeline.h"
 #include "core/pipeline/pipeline_engine.h"
 #include "core/pipeline/progress_readback.h"
 #include "core/pipeline/sampler_name.h"
 #include "tests/support/expect_error.h"
+#include "tests/support/fixture_model_paths.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/single_file_configs.h"
 #include "tests/support/parity.h"
 
 using namespace poseforge;
@@ -41,18 +46,7 @@ void expect_close(const std::string& name, const torch::Tensor& actual, const to
 
 // The fixture folders are not a diffusers SDXL folder: every component is given on its own.
 ModelPaths fixture_paths(const std::string& adapter_file) {
-  ModelPaths p;
-  p.sdxl_components.unet = fixture("unet/unet");
-  p.sdxl_components.vae = fixture("vae/vae");
-  p.sdxl_components.text_encoder = fixture("text_encoders/text_encoder");
-  p.sdxl_components.text_encoder_2 = fixture("text_encoders/text_encoder_2");
-  p.sdxl_components.tokenizer = fixture("tokenizer/tokenizer");
-  p.sdxl_components.tokenizer_2 = fixture("tokenizer/tokenizer_2");
-  p.sdxl_components.scheduler_config = fixture("pipeline/scheduler_config.json");
-  p.controlnet = fixture("unet/controlnet");
-  p.image_encoder = fixture("image_encoder/image_encoder");
-  if (!adapter_file.empty()) p.ip_adapter = fixture("pipeline/ip_adapter/" + adapter_file);
-  return p;
+  return test::fixture_model_paths(adapter_file);
 }
 
 EngineOptions cpu_float32() {
@@ -97,11 +91,22 @@ FixtureRun fixture_run(std::size_t index) {
   return r;
 }
 
-void check_parity(std::size_t index) {
+// `single_file`: the UNet, VAE and text encoders from formats/single_file's checkpoint instead of the folders.
+void check_parity(std::size_t index, bool single_file = false) {
   const FixtureRun run = fixture_run(index);
   std::cout << "run " << index << " (" << run.params["ip_adapter"].get<std::string>() << ")\n";
   io::SafetensorsFile expected(fixture(run.expected_file));
-  PipelineEngine engine(fixture_paths(run.params["ip_adapter"].get<std::string>()), cpu_float32());
+  ModelPaths paths = fixture_paths(run.params["ip_adapter"].get<std::string>());
+  test::TempDir configs;
+  if (single_file) {
+    for (auto* p : {&paths.sdxl_components.unet, &paths.sdxl_components.vae, &paths.sdxl_components.text_encoder,
+                    &paths.sdxl_components.text_encoder_2}) {
+      p->clear();
+    }
+    paths.checkpoint = fixture("formats/single_file/sdxl_tiny.safetensors");
+    paths.checkpoint_config = test::write_single_file_configs(configs.path());
+  }
+  PipelineEngine engine(paths, cpu_float32());
   const auto out = engine.run(run.request, run.inputs, {}, nullptr, /*keep_step_latents=*/true);
 
   // Conditioning, through the engine's caches.
@@ -153,6 +158,45 @@ TEST(PipelineParity, BasicAdapterEveryStepAndImage) {
 
 TEST(PipelineParity, PlusAdapterEveryStepAndImage) {
   check_parity(1);
+}
+
+TEST(PipelineParity, SingleFileCheckpointEveryStepAndImage) {
+  check_parity(0, /*single_file=*/true);
+}
+
+TEST(PipelineLoras, MergedUndoneExactlyAndPromptTagsEqualRequestLoras) {
+  const auto lora = fixture("formats/lora/lora_kohya.safetensors");
+  const double weight = fixture_json("formats/lora/params.json").at("weight").get<double>();
+  FixtureRun r = seeded_run(5);
+  ModelPaths paths = fixture_paths(r.params["ip_adapter"].get<std::string>());
+  paths.loras_dir = lora.parent_path();
+  Pipeline pipeline(paths, cpu_float32());
+  const auto plain = pipeline.generate(r.request, r.inputs);
+  Request with = r.request;
+  with.loras = {{lora.string(), weight}};
+  const auto merged = pipeline.generate(with, r.inputs);
+  EXPECT_FALSE(same_pixels(plain.images[0], merged.images[0]));
+  EXPECT_EQ(merged.request.loras, with.loras);
+  // the same LoRA as an A1111 tag in the prompt, by name in loras_dir
+  Request tagged = r.request;
+  tagged.prompt = fmt::format("{} <lora:{}:{}>", r.request.prompt, lora.stem().string(), weight);
+  const auto by_tag = pipeline.generate(tagged, r.inputs);
+  EXPECT_TRUE(same_pixels(merged.images[0], by_tag.images[0]));
+  EXPECT_EQ(by_tag.request.prompt, tagged.prompt);  // the request keeps its tag
+  // no LoRA again: the original weights, the original pixels
+  EXPECT_TRUE(same_pixels(plain.images[0], pipeline.generate(r.request, r.inputs).images[0]));
+  Request unknown = r.request;
+  unknown.loras = {{"no_such_lora", 1.0}};
+  test::expect_error([&] { pipeline.generate(unknown, r.inputs); }, {"LoRA 'no_such_lora' not found", "lora"});
+}
+
+TEST(LoraPromptTags, TakenOutWithWeights) {
+  const auto p = extract_lora_tags("a dancer <lora:detail:0.8>, stage <lora:style> light");
+  EXPECT_EQ(p.prompt, "a dancer , stage  light");
+  ASSERT_EQ(p.loras.size(), 2u);
+  EXPECT_EQ(p.loras[0], (LoraRequest{"detail", 0.8}));
+  EXPECT_EQ(p.loras[1], (LoraRequest{"style", 1.0}));
+  test::expect_error([] { extract_lora_tags("<lora:x:lots>"); }, {"<lora:x:lots>", "not a number"});
 }
 
 TEST(Pipeline, SameSeedSamePixelsOtherSeedOtherPixels) {
