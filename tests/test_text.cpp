@@ -190,6 +190,11 @@ TEST(ClipTextModel, CpuBfloat16IsCloseToReference) {
   check_encoder("text_encoder_2", "text_embeds", torch::kCPU, torch::kBFloat16, 5e-2);
 }
 
+TEST(ClipTextModel, CpuBfloat16WithoutOneDnnKernelsIsCloseToReference) {
+  test::WithoutOneDnn plain_kernels;
+  check_encoder("text_encoder_2", "text_embeds", torch::kCPU, torch::kBFloat16, 5e-2);
+}
+
 TEST(ClipTextModel, PoolsAtFirstEosOrAtLargestIdForLegacyConfigs) {
   text::ClipTextConfig config;
   config.vocab_size = 16;

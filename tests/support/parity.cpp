@@ -27,8 +27,8 @@ namespace {
     return ::testing::AssertionFailure() << name << ": undefined tensor";
   }
   if (!actual.sizes().equals(expected.sizes())) {
-    return ::testing::AssertionFailure() << name << ": shape " << io::format_shape(actual.sizes())
-                                         << ", expected " << io::format_shape(expected.sizes());
+    return ::testing::AssertionFailure() << name << ": shape " << io::format_shape(actual.sizes()) << ", expected "
+                                         << io::format_shape(expected.sizes());
   }
   const auto s = parity_stats(actual, expected);
   const double value = relative ? s.rel : s.max_abs;
@@ -49,6 +49,14 @@ namespace {
 ::testing::AssertionResult check_close_abs(const std::string& name, const torch::Tensor& actual,
                                            const torch::Tensor& expected, double tolerance) {
   return check(name, actual, expected, tolerance, false);
+}
+
+WithoutOneDnn::WithoutOneDnn() : was_(at::globalContext().userEnabledMkldnn()) {
+  at::globalContext().setUserEnabledMkldnn(false);
+}
+
+WithoutOneDnn::~WithoutOneDnn() {
+  at::globalContext().setUserEnabledMkldnn(was_);
 }
 
 }  // namespace poseforge::test

@@ -23,4 +23,17 @@ ParityStats parity_stats(const torch::Tensor& actual, const torch::Tensor& expec
 ::testing::AssertionResult check_close_abs(const std::string& name, const torch::Tensor& actual,
                                            const torch::Tensor& expected, double tolerance);
 
+// Switches oneDNN off for a scope: ATen then runs its own CPU kernels (bfloat16 included), as it does on CPUs
+// without AVX512 (AMD EPYC before Zen 4, older Intel), so one machine tests both kernel families.
+class WithoutOneDnn {
+ public:
+  WithoutOneDnn();
+  ~WithoutOneDnn();
+  WithoutOneDnn(const WithoutOneDnn&) = delete;
+  WithoutOneDnn& operator=(const WithoutOneDnn&) = delete;
+
+ private:
+  bool was_;
+};
+
 }  // namespace poseforge::test
