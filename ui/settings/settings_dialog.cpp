@@ -3,6 +3,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
+#include <QDirIterator>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -144,6 +146,18 @@ void SettingsDialog::refresh_models() {
   add("IP-Adapter", paths.ip_adapter);
   add("Image encoder", paths.image_encoder);
   add("OpenPose body model", paths.openpose);
+  if (!paths.checkpoint.empty()) add("Checkpoint (default)", paths.checkpoint);
+  for (const auto& [name, folder] : {std::pair<QString, std::filesystem::path>{"Checkpoints", paths.checkpoints_dir},
+                                     {"LoRAs", paths.loras_dir}}) {
+    QStringList files;  // the single files the parameters panel offers
+    QDirIterator it(qstr(folder), {"*.safetensors", "*.ckpt", "*.pt", "*.bin"}, QDir::Files, QDirIterator::Subdirectories);
+    while (!folder.empty() && it.hasNext()) files << QDir(qstr(folder)).relativeFilePath(it.next());
+    files.sort();
+    new QTreeWidgetItem(parts_, {name, folder.empty() ? QString("no folder")
+                                                      : QString("%1 file(s) in %2: %3")
+                                                            .arg(files.size())
+                                                            .arg(qstr(folder), files.join(", "))});
+  }
   problems_.clear();
   for (const auto& p : paths.problems(/*need_ip_adapter=*/true, /*need_openpose=*/true)) {
     problems_ << QString::fromStdString(p);
