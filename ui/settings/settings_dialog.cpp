@@ -136,10 +136,12 @@ void SettingsDialog::refresh_models() {
     auto* item = new QTreeWidgetItem(parts_, {name, path.empty() ? QString("not found") : qstr(path)});
     if (path.empty()) item->setForeground(1, QColor(200, 60, 60));
   };
-  add("SDXL", paths.sdxl);
-  add("  UNet", parts.unet);
-  add("  VAE", parts.vae);
-  add("  Text encoders", parts.text_encoder.empty() ? parts.text_encoder : parts.text_encoder.parent_path());
+  const std::filesystem::path& single = paths.checkpoint;  // a single-file checkpoint holds UNet, VAE, text encoders
+  add("SDXL", single.empty() ? paths.sdxl : single);
+  add("  UNet", single.empty() ? parts.unet : single);
+  add("  VAE", !paths.vae_file.empty() ? paths.vae_file : single.empty() ? parts.vae : single);
+  add("  Text encoders",
+      !single.empty() ? single : parts.text_encoder.empty() ? parts.text_encoder : parts.text_encoder.parent_path());
   add("  Tokenizers", parts.tokenizer.empty() ? parts.tokenizer : parts.tokenizer.parent_path());
   add("  Scheduler", parts.scheduler_config);
   add("ControlNet (OpenPose)", paths.controlnet);
