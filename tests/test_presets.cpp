@@ -129,3 +129,16 @@ TEST(Presets, FileNamesAreSafeAndDistinct) {
   EXPECT_EQ(presets::preset_file_name("../../etc/passwd").find('/'), std::string::npos);
   EXPECT_EQ(presets::preset_file_name("Strict pose").rfind("strict-pose-", 0), 0u);
 }
+
+TEST(Presets, CarryTheCheckpointAndLorasWithWeights) {
+  pipeline::Request r;
+  r.checkpoint = "sdxl_lightning";
+  r.loras = {{"detail", 0.8}, {"style.safetensors", 0.25}};
+  const auto preset = presets::Preset::from_request("fast", r);
+  const auto back = presets::Preset::from_json(preset.to_json(), "fast.json");
+  EXPECT_EQ(back.settings.checkpoint, "sdxl_lightning");
+  EXPECT_EQ(back.settings.loras, r.loras);
+  pipeline::Request target;
+  back.apply_to(target);
+  EXPECT_EQ(target.loras, r.loras);
+}
