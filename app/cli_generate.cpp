@@ -99,7 +99,7 @@ pipeline::Result run_pipeline(const pipeline::ModelPaths& paths, const GenerateA
 
 const char* generate_usage() {
   return "  generate (--input-image PHOTO | --pose-json POSE.json) [--ip-image PATH[:WEIGHT]]... [--prompt TEXT]\n"
-         "           [--negative-prompt TEXT] [--scheduler NAME] [--steps N] [--guidance X] [--seed N]\n"
+         "           [--negative-prompt TEXT] [--scheduler NAME] [--schedule NAME] [--steps N] [--guidance X] [--seed N]\n"
          "           [--ip-scale X] [--controlnet-scale X] [--control-start X] [--control-end X]\n"
          "           [--width N] [--height N] [--samples N] [--out FILE.png] [--request FILE.json] [--base64]\n"
          "           [--models DIR] [--device auto|cpu|cuda[:N]] [--dtype auto|float32|float16|bfloat16]\n"

@@ -73,6 +73,8 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
       set([v = a.value()](pipeline::Request& r) { r.negative_prompt = v; });
     } else if (a.is("--scheduler") || a.is("--sampler")) {
       set([v = a.value()](pipeline::Request& r) { r.scheduler = v; });
+    } else if (a.is("--schedule")) {
+      set([v = a.value()](pipeline::Request& r) { r.schedule = v; });
     } else if (a.is("--steps")) {
       set([v = a.int_value()](pipeline::Request& r) { r.steps = v; });
     } else if (a.is("--guidance")) {
@@ -139,13 +141,7 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
 
 std::vector<std::string> request_problems(const pipeline::Request& request) {
   auto out = request.problems();
-  if (!request.scheduler.empty()) {
-    try {
-      pipeline::canonical_sampler_name(request.scheduler);
-    } catch (const Error& e) {
-      out.push_back(e.what());
-    }
-  }
+  for (auto& p : pipeline::sampler_problems(request.scheduler, request.schedule)) out.push_back(std::move(p));
   return out;
 }
 

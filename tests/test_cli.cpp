@@ -342,6 +342,7 @@ TEST_F(DemoModels, BadRequestsExitWithCodeTwoAndSayWhy) {
       {{"--pose-json", (dir / "pose.json").string(), "--ip-image", (dir / "broken.png").string()}, "broken.png"},
       {{"--pose-json", (dir / "pose.json").string(), "--steps", "0"}, "num_inference_steps is 0"},
       {{"--pose-json", (dir / "pose.json").string(), "--scheduler", "Warp Drive"}, "unknown scheduler 'Warp Drive'"},
+      {{"--pose-json", (dir / "pose.json").string(), "--schedule", "Sideways"}, "unknown schedule 'Sideways'"},
       {{"--pose-json", (dir / "pose.json").string(), "--width", "100"}, "width is 100, expected a multiple of 8"},
       {{"--pose-json", (dir / "pose.json").string(), "--bogus"}, "unknown option '--bogus'"},
       {{"--pose-json", (dir / "pose.json").string(), "--steps", "many"}, "--steps needs a whole number"},
@@ -456,6 +457,24 @@ TEST_F(DemoModels, GenerateWritesPngWithParametersAndIsDeterministic) {
   EXPECT_NE(a.image.pixels, c.image.pixels);
 }
 
+// --schedule reaches the sampler (other pixels) and the PNG (A1111 text and our chunk); LCM runs on it.
+TEST_F(DemoModels, GenerateWithAScheduleRecordsIt) {
+  test::TempDir dir;
+  const Generated automatic = generate_demo(models(), dir.path(), "auto.png", {"--no-check-pose"});
+  ASSERT_EQ(automatic.run.code, 0) << automatic.run.err;
+  const Generated sgm =
+      generate_demo(models(), dir.path(), "sgm.png", {"--no-check-pose", "--schedule", "SGM Uniform"});
+  ASSERT_EQ(sgm.run.code, 0) << sgm.run.err;
+  EXPECT_NE(sgm.image.pixels, automatic.image.pixels);
+  EXPECT_NE(sgm.text.at("parameters").find("Schedule type: SGM Uniform"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(sgm.text.at("poseforge")).at("schedule"), "SGM Uniform");
+  const Generated lcm = generate_demo(
+      models(), dir.path(), "lcm.png",
+      {"--no-check-pose", "--scheduler", "LCM", "--schedule", "sgm_uniform", "--guidance", "1"});
+  ASSERT_EQ(lcm.run.code, 0) << lcm.run.err;
+  EXPECT_NE(lcm.text.at("parameters").find("Sampler: LCM"), std::string::npos);
+}
+
 TEST_F(DemoModels, GenerateScoresPoseAdherenceAndAnswersBase64) {
   test::TempDir dir;
   const Generated g = generate_demo(models(), dir.path(), "p.png", {"--check-pose", "--base64", "--samples", "2"});
@@ -546,7 +565,7 @@ TEST_F(DemoModels, RequestFileWithSegmindKeysInlineBase64AndFlagOverrides) {
 
 // ---- the binary: generate from a single-file checkpoint with LoRAs (fixture models) ------------
 
-TEST(CliSingleFile, CheckpointAndTwoLorasRecordedInThePngAndRestored) {
+TEST(CliSingleFile, CheckpointTwoLorasAndScheduleRecordedInThePngAndRestored) {
   test::TempDir dir;
   const fs::path models = dir / "models";
   fs::create_directories(models / "checkpoints");
@@ -560,7 +579,8 @@ TEST(CliSingleFile, CheckpointAndTwoLorasRecordedInThePngAndRestored) {
   pose::save_pose_json(dir / "pose.json", person_pose(64, 64, {{0, 32, 10}, {1, 32, 20}, {2, 22, 20}, {5, 42, 20}}));
   const std::vector<std::string> base = {"generate", "--models", models.string(), "--pose-json", (dir / "pose.json").string(),
                                          "--prompt", "a dancer", "--steps", "3", "--seed", "7", "--width", "64",
-                                         "--height", "64", "--device", "cpu", "--no-check-pose", "--scheduler", "Euler"};
+                                         "--height", "64", "--device", "cpu", "--no-check-pose", "--scheduler", "Euler",
+                                         "--schedule", "SGM Uniform"};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = base;
     args.insert(args.end(), extra.begin(), extra.end());
@@ -575,6 +595,8 @@ TEST(CliSingleFile, CheckpointAndTwoLorasRecordedInThePngAndRestored) {
   EXPECT_NE(params.find("Model: sdxl_tiny"), std::string::npos) << params;
   EXPECT_NE(params.find("Lora: lora_kohya:0.5 lora_diffusers:0.25"), std::string::npos) << params;
   nlohmann::json meta = nlohmann::json::parse(text.at("poseforge"));
+  EXPECT_NE(params.find("Schedule type: SGM Uniform"), std::string::npos) << params;
+  EXPECT_EQ(meta.at("schedule"), "SGM Uniform");
   EXPECT_EQ(meta.at("checkpoint"), "sdxl_tiny");
   EXPECT_EQ(meta.at("loras"), (nlohmann::json::array({{{"path", "lora_kohya"}, {"weight", 0.5}},
                                                         {{"path", "lora_diffusers.safetensors"}, {"weight", 0.25}}})));
@@ -584,6 +606,7 @@ TEST(CliSingleFile, CheckpointAndTwoLorasRecordedInThePngAndRestored) {
   ASSERT_EQ(restored.loras.size(), 2u);
   EXPECT_EQ(restored.loras[1], (pipeline::LoraRequest{"lora_diffusers.safetensors", 0.25}));
   EXPECT_EQ(restored.checkpoint, "sdxl_tiny");
+  EXPECT_EQ(restored.schedule, "SGM Uniform");
   test::write_bytes(dir / "restored.json", meta.dump());
   const CliRun b = run_cli({"generate", "--request", (dir / "restored.json").string(), "--models", models.string(),
                             "--device", "cpu", "--no-check-pose", "--out", (dir / "b.png").string()},

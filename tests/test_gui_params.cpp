@@ -1,5 +1,7 @@
 // GUI: the parameters panel bound both ways to a Request, the prompt highlighter, presets and the
 // last session, driven through the real widgets (offscreen).
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 #include <QComboBox>
 #include <QDir>
@@ -296,4 +298,33 @@ TEST(ParametersPanel, CheckpointComboAndLoraListBindTheRequest) {
   EXPECT_EQ(panel.request().checkpoint, "gone.safetensors");
   EXPECT_EQ(panel.request().loras, r.loras);
   EXPECT_DOUBLE_EQ(child<QDoubleSpinBox>(panel, "lora_weight_1")->value(), 0.3);
+}
+
+// The schedule combo beside the sampler: every schedule offered, restored by set_request (aliases too),
+// in request(); on "Model default" the sampler is disabled (the folder's class runs); an edit is a change.
+TEST(ParametersPanel, ScheduleComboBesideTheSampler) {
+  GuiEnv env;
+  ParametersPanel panel;
+  panel.show();
+  auto* schedule = child<QComboBox>(panel, "schedule");
+  auto* scheduler = child<QComboBox>(panel, "scheduler");
+  EXPECT_EQ(schedule->count(), static_cast<int>(schedule_names().size()));
+  EXPECT_EQ(schedule->parentWidget(), scheduler->parentWidget());
+  EXPECT_LT(std::abs(schedule->geometry().center().y() - scheduler->geometry().center().y()), scheduler->height());
+  EXPECT_GT(schedule->geometry().left(), scheduler->geometry().left());
+  Request in;
+  in.scheduler = "Euler";
+  in.schedule = "sgm_uniform";
+  panel.set_request(in);
+  EXPECT_EQ(schedule->currentText(), "SGM Uniform");
+  EXPECT_EQ(panel.request().schedule, "SGM Uniform");
+  EXPECT_TRUE(scheduler->isEnabled());
+  QSignalSpy changed(&panel, &ParametersPanel::changed);
+  schedule->setCurrentIndex(schedule->findText("Model default"));
+  EXPECT_EQ(changed.count(), 1);
+  EXPECT_FALSE(scheduler->isEnabled());
+  EXPECT_EQ(panel.request().schedule, "Model default");
+  schedule->setCurrentIndex(schedule->findText("Karras"));
+  EXPECT_TRUE(scheduler->isEnabled());
+  EXPECT_EQ(Request::from_json(panel.request().to_json()).schedule, "Karras");
 }

@@ -303,3 +303,26 @@ TEST(GuiSettings, DialogListsTheCheckpointsAndLorasOfTheModelsFolder) {
   EXPECT_TRUE(loras[0]->text(1).contains("2 file(s)")) << loras[0]->text(1).toStdString();
   EXPECT_TRUE(loras[0]->text(1).contains("detail.safetensors, style.safetensors"));
 }
+
+// The schedule travels in the PNG: A1111's "Schedule type: ..." in the parameters text, the request in
+// our chunk, and a dropped PNG sets the schedule combo back.
+TEST(GuiSettings, PngCarriesAndRestoresTheSchedule) {
+  GuiEnv env;
+  test::TempDir dir;
+  pipeline::Request r = request_with_inputs(dir);
+  r.scheduler = "Euler";
+  r.schedule = "Exponential";
+  QImage picture(64, 64, QImage::Format_RGB32);
+  picture.fill(Qt::darkYellow);
+  const auto png = dir / "scheduled.png";
+  save_result_png(png, picture, r);
+  EXPECT_TRUE(QImage(qpath(png)).text("parameters").contains("Schedule type: Exponential"));
+  ASSERT_TRUE(read_result_png(png).has_value());
+  EXPECT_EQ(read_result_png(png)->schedule, "Exponential");
+
+  MainWindow window;
+  window.show();
+  ASSERT_TRUE(test::drop_files(&window, {qpath(png)}));
+  EXPECT_EQ(window.parameters()->request().schedule, "Exponential");
+  EXPECT_EQ(window.findChild<QComboBox*>("schedule")->currentText(), "Exponential");
+}

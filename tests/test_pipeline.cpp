@@ -8,9 +8,11 @@
 #include <fmt/format.h>
 #include <iostream>
 
+#include "core/diffusion/samplers/scheduler_class.h"
 #include "core/error.h"
 #include "core/io/image.h"
 #include "core/io/safetensors.h"
+#include "core/io/scheduler_config.h"
 #include "core/pipeline/denoise_loop.h"
 #include "core/pipeline/latent_preview.h"
 #include "core/pipeline/model_files.h"
@@ -427,6 +429,58 @@ TEST(Pipeline, ImagePromptsNeedAnAdapterAndRunWithoutOne) {
   EXPECT_EQ(result.images.size(), 1u);
 }
 
+// Guidance 1 turns classifier-free guidance off: every UNet and ControlNet call runs one batch, not two.
+TEST(PipelineEngine, GuidanceOneRunsUNetAndControlNetOnOneBatch) {
+  PipelineEngine engine(fixture_paths("ip-adapter_tiny.safetensors"), cpu_float32());
+  auto run = seeded_run(5);
+  run.request.control_end = 0.5;  // ControlNet off for the later calls
+  const auto calls = [](const EngineOutput& out, std::int64_t batch) {
+    return std::vector<std::int64_t>(out.sigmas.size(), batch);
+  };
+  const auto with_cfg = engine.run(run.request, run.inputs);
+  EXPECT_EQ(with_cfg.unet_batches, calls(with_cfg, 2));
+  ASSERT_FALSE(with_cfg.controlnet_batches.empty());
+  EXPECT_LT(with_cfg.controlnet_batches.size(), with_cfg.unet_batches.size());
+  for (auto b : with_cfg.controlnet_batches) EXPECT_EQ(b, 2);
+  run.request.guidance_scale = 1.0;
+  const auto without = engine.run(run.request, run.inputs);
+  EXPECT_EQ(without.unet_batches, calls(without, 1));
+  EXPECT_EQ(without.controlnet_batches.size(), with_cfg.controlnet_batches.size());
+  for (auto b : without.controlnet_batches) EXPECT_EQ(b, 1);
+}
+
+// The request's schedule reaches the sampler: SGM Uniform starts at the last training timestep's sigma
+// (the largest), Model default runs the folder's class; a schedule the sampler cannot run is an Error.
+TEST(PipelineEngine, ScheduleOfTheRequestDrivesTheSampler) {
+  PipelineEngine engine(fixture_paths("ip-adapter_tiny.safetensors"), cpu_float32());
+  auto run = seeded_run(6);
+  run.request.scheduler = "Euler";
+  const auto automatic = engine.run(run.request, run.inputs);
+  run.request.schedule = "SGM Uniform";
+  const auto trailing = engine.run(run.request, run.inputs);
+  ASSERT_EQ(trailing.sigmas.size(), automatic.sigmas.size());
+  EXPECT_GT(trailing.sigmas.front(), automatic.sigmas.front());
+  run.request.schedule = "Karras";
+  const auto karras = engine.run(run.request, run.inputs);
+  EXPECT_NE(karras.sigmas, automatic.sigmas);
+  // Model default: the folder's scheduler_config.json class and schedule, whatever the sampler says.
+  const auto folder_config = io::SchedulerConfig::load(fixture("pipeline/scheduler_config.json"));
+  const auto folder = samplers::sampler_for_config(folder_config);
+  run.request.scheduler = folder.sampler;
+  run.request.schedule = samplers::schedule_name(folder.schedule);
+  const auto folders_own = engine.run(run.request, run.inputs);
+  run.request.schedule = "Model default";
+  run.request.scheduler = folder.sampler == "DDIM" ? "Euler" : "DDIM";
+  EXPECT_EQ(engine.run(run.request, run.inputs).sigmas, folders_own.sigmas);
+  run.request.scheduler = "DDIM";
+  run.request.schedule = "Exponential";
+  expect_error([&] { engine.run(run.request, run.inputs); }, {"'Exponential'", "'DDIM'"});
+  run.request.schedule = "sideways";
+  const auto problems = engine.problems(run.request, run.inputs);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("unknown schedule 'sideways'"), std::string::npos);
+}
+
 TEST(PipelineEngine, CachesReuseConditioningAndOnlyTheLoopReruns) {
   PipelineEngine engine(fixture_paths("ip-adapter_tiny.safetensors"), cpu_float32());
   const auto run = seeded_run(2);
@@ -479,6 +533,12 @@ TEST(SamplerNames, CaseInsensitiveAndAliases) {
   EXPECT_EQ(canonical_sampler_name("dpm2_karras"), "DPM2 Karras");
   EXPECT_EQ(canonical_sampler_name("UniPCMultistepScheduler"), "UniPC");
   expect_error([] { canonical_sampler_name("nope"); }, {"unknown scheduler 'nope'", "'Euler a'"});
+  EXPECT_EQ(canonical_sampler_name("k_dpm_2_a"), "DPM2 a");
+  EXPECT_EQ(canonical_sampler_name("LCMScheduler"), "LCM");
+  EXPECT_EQ(canonical_schedule_name("sgm_uniform"), "SGM Uniform");
+  EXPECT_EQ(canonical_schedule_name("KARRAS"), "Karras");
+  EXPECT_EQ(sampler_problems("Euler", "Karras").size(), 0u);
+  EXPECT_EQ(sampler_problems("nope", "also nope").size(), 2u);
 }
 
 TEST(ModelPaths, ComponentsOverrideTheSdxlFolder) {

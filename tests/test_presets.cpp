@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include "core/diffusion/samplers/sampler.h"
 #include "core/error.h"
+#include "core/io/scheduler_config.h"
+#include "core/pipeline/sampler_name.h"
 #include "core/presets/preset_store.h"
 #include "tests/support/fixtures.h"
 
@@ -141,4 +144,22 @@ TEST(Presets, CarryTheCheckpointAndLorasWithWeights) {
   pipeline::Request target;
   back.apply_to(target);
   EXPECT_EQ(target.loras, r.loras);
+}
+
+// Every built-in preset's sampler runs on its schedule on SDXL's scheduler config; the few-step ones
+// (Lightning / Turbo: trailing timesteps, LCM / DMD2) are among them.
+TEST(Presets, BuiltinSamplersRunOnTheirSchedules) {
+  const auto config = io::SchedulerConfig::load(test::fixture("pipeline/scheduler_config.json"));
+  bool trailing = false, lcm = false;
+  for (const auto& p : presets::builtin_presets()) {
+    const auto& s = p.settings;
+    ASSERT_TRUE(pipeline::sampler_problems(s.scheduler, s.schedule).empty()) << p.name;
+    auto sampler = samplers::make_sampler(pipeline::canonical_sampler_name(s.scheduler),
+                                          samplers::parse_schedule(s.schedule), config);
+    EXPECT_NO_THROW(sampler->set_timesteps(s.steps)) << p.name;
+    trailing = trailing || samplers::parse_schedule(s.schedule) == samplers::ScheduleType::SgmUniform;
+    lcm = lcm || sampler->name() == "LCM";
+  }
+  EXPECT_TRUE(trailing);
+  EXPECT_TRUE(lcm);
 }

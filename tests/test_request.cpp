@@ -123,3 +123,16 @@ TEST(Request, CheckpointVaeAndLorasRoundTripAndAreChecked) {
   EXPECT_THROW(Request::from_json(nlohmann::json::parse(R"({"loras": [{"path": 3}]})")), Error);
   EXPECT_THROW(Request::from_json(nlohmann::json::parse(R"({"checkpoint": 1})")), Error);
 }
+
+TEST(Request, ScheduleInJsonAndA1111Text) {
+  Request r;
+  EXPECT_EQ(r.schedule, "Automatic");
+  r.schedule = "SGM Uniform";
+  EXPECT_EQ(Request::from_json(r.to_json()).schedule, "SGM Uniform");
+  EXPECT_EQ(Request::from_json(nlohmann::json{{"schedule", "Karras"}}).schedule, "Karras");
+  EXPECT_EQ(Request::from_json(nlohmann::json::object()).schedule, "Automatic");
+  EXPECT_NE(r.a1111_parameters().find(", Schedule type: SGM Uniform"), std::string::npos) << r.a1111_parameters();
+  r.schedule.clear();
+  r.pose_json = "pose.json";
+  EXPECT_NE(error_of([&] { r.validate(); }).find("schedule is empty"), std::string::npos);
+}

@@ -1,80 +1,51 @@
 // core/diffusion/samplers: parity with diffusers' schedulers (schedulers.json, trajectories.safetensors)
-// for every sampler and step count in the fixture; error cases; denoise ranges.
-#include <fstream>
+// for every case in the fixture, each sampler built from the case's diffusers class and config; error
+// cases; denoise ranges.
+#include <cmath>
 #include <map>
-#include <sstream>
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include "core/diffusion/samplers/sampler.h"
+#include "core/diffusion/samplers/schedule.h"
 #include "core/error.h"
 #include "core/io/json_config.h"
 #include "core/io/safetensors.h"
 #include "tests/support/expect_error.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/parity.h"
+#include "tests/support/sampler_fixture.h"
 
 using namespace poseforge;
+using poseforge::test::case_sampler;
 using poseforge::test::expect_error;
+using poseforge::test::run_fixture_loop;
 using namespace poseforge::samplers;
 
 namespace {
 
 constexpr double kTolerance = 1e-5;
 
-// schedulers.json as written by Python (it holds -Infinity, which is not JSON).
-nlohmann::json load_results() {
-  std::ifstream in(test::fixture("schedulers/schedulers.json"));
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string s = text.str();
-  for (size_t pos; (pos = s.find("-Infinity")) != std::string::npos;) s.replace(pos, 9, "-1e308");
-  return nlohmann::json::parse(s);
-}
-
-io::SchedulerConfig config_of(const nlohmann::json& result) {
-  return io::SchedulerConfig::from_json(io::JsonConfig(result["config"], "schedulers.json"));
-}
-
 torch::Tensor vec(const nlohmann::json& v) {
   return torch::tensor(v.get<std::vector<double>>(), torch::kFloat64).to(torch::kFloat32);
-}
-
-// Runs the fixture loop: eps = tanh(scale_model_input(x, t)) * 0.5 + 0.01 * (t / 1000).
-struct LoopResult {
-  std::vector<torch::Tensor> samples;
-  int64_t model_calls = 0;
-  int64_t noise_draws = 0;
-};
-LoopResult run_loop(Sampler& s, torch::Tensor x, NoiseSource& noise, CallRange range) {
-  LoopResult run;
-  for (int64_t i = range.begin; i < range.end; ++i) {
-    const torch::Tensor t = s.timesteps()[i];
-    const torch::Tensor eps = torch::tanh(s.scale_model_input(x, i)) * 0.5 + 0.01 * (t / 1000);
-    ++run.model_calls;
-    x = s.step(eps, i, x, noise);
-    run.samples.push_back(x);
-  }
-  run.noise_draws = noise.draws();
-  return run;
 }
 
 }  // namespace
 
 TEST(Samplers, ParityWithDiffusersForEveryFixtureCase) {
-  const nlohmann::json fixture = load_results();
+  const nlohmann::json fixture = test::load_scheduler_results();
   io::SafetensorsFile traj(test::fixture("schedulers/trajectories.safetensors"));
   std::map<std::string, double> worst;
   ASSERT_FALSE(fixture["results"].empty());
   for (const auto& r : fixture["results"]) {
-    const auto name = r["name"].get<std::string>();
     const auto steps = r["steps"].get<int64_t>();
-    const std::string key = name + "|" + std::to_string(steps) + "|";
-    SCOPED_TRACE(key);
-    auto sampler = make_sampler(name, config_of(r));
+    const std::string key = test::case_key(r);
+    SCOPED_TRACE(key + " class " + r["class"].get<std::string>());
+    auto sampler = case_sampler(r);
     sampler->set_timesteps(steps);
-    auto& w = worst[name];
+    const SamplerChoice choice = test::case_choice(r);
+    auto& w = worst[r["class"].get<std::string>() + " -> " + choice.sampler + " on " + schedule_name(choice.schedule)];
     const auto track = [&](const std::string& what, const torch::Tensor& a, const torch::Tensor& e) {
       EXPECT_TRUE(test::check_close(key + what, a, e, kTolerance));
       if (a.sizes() == e.sizes() && e.numel() > 0) w = std::max(w, test::parity_stats(a, e).rel);
@@ -90,7 +61,7 @@ TEST(Samplers, ParityWithDiffusersForEveryFixtureCase) {
       noise.push_back(traj.tensor(key + "noise" + std::to_string(i)));
     }
     ReplayNoise replay(noise);
-    LoopResult run = run_loop(*sampler, traj.tensor(key + "x0"), replay, {0, sampler->num_calls()});
+    test::LoopRun run = run_fixture_loop(*sampler, traj.tensor(key + "x0"), replay, {0, sampler->num_calls()});
     EXPECT_EQ(run.model_calls, r["num_model_calls"].get<int64_t>());
     EXPECT_EQ(run.noise_draws, r["num_noise_draws"].get<int64_t>());
     for (size_t i = 0; i < run.samples.size(); ++i) {
@@ -104,27 +75,26 @@ TEST(Samplers, ParityWithDiffusersForEveryFixtureCase) {
 }
 
 TEST(Samplers, ResetReplaysTheSameTrajectory) {
-  const nlohmann::json fixture = load_results();
+  const nlohmann::json fixture = test::load_scheduler_results();
   io::SafetensorsFile traj(test::fixture("schedulers/trajectories.safetensors"));
   for (const auto& r : fixture["results"]) {
-    const auto name = r["name"].get<std::string>();
-    const std::string key = name + "|" + std::to_string(r["steps"].get<int64_t>()) + "|";
-    auto sampler = make_sampler(name, config_of(r));
+    const std::string key = test::case_key(r);
+    auto sampler = case_sampler(r);
     sampler->set_timesteps(r["steps"].get<int64_t>());
     GeneratorNoise a(7), b(7);
     const torch::Tensor x = traj.tensor(key + "x0");
-    LoopResult first = run_loop(*sampler, x, a, {0, sampler->num_calls()});
+    test::LoopRun first = run_fixture_loop(*sampler, x, a, {0, sampler->num_calls()});
     sampler->reset();
-    LoopResult second = run_loop(*sampler, x, b, {0, sampler->num_calls()});
+    test::LoopRun second = run_fixture_loop(*sampler, x, b, {0, sampler->num_calls()});
     EXPECT_TRUE(torch::equal(first.samples.back(), second.samples.back())) << key;
     EXPECT_EQ(first.noise_draws, r["num_noise_draws"].get<int64_t>()) << key;
   }
 }
 
 TEST(Samplers, SecondOrderSamplersReportTwoCallsPerStep) {
-  const nlohmann::json fixture = load_results();
+  const nlohmann::json fixture = test::load_scheduler_results();
   for (const auto& r : fixture["results"]) {
-    auto sampler = make_sampler(r["name"].get<std::string>(), config_of(r));
+    auto sampler = case_sampler(r);
     const auto steps = r["steps"].get<int64_t>();
     sampler->set_timesteps(steps);
     const int per_step = sampler->model_calls_per_step();
@@ -139,9 +109,9 @@ TEST(Samplers, SecondOrderSamplersReportTwoCallsPerStep) {
 }
 
 TEST(Samplers, DenoiseRangeRunsASubRange) {
-  const nlohmann::json fixture = load_results();
+  const nlohmann::json fixture = test::load_scheduler_results();
   for (const auto& r : fixture["results"]) {
-    auto sampler = make_sampler(r["name"].get<std::string>(), config_of(r));
+    auto sampler = case_sampler(r);
     sampler->set_timesteps(r["steps"].get<int64_t>());
     const CallRange all = sampler->denoise_range(0.0, 1.0);
     EXPECT_EQ(all.begin, 0);
@@ -158,14 +128,14 @@ TEST(Samplers, DenoiseRangeRunsASubRange) {
     const torch::Tensor x0 = torch::zeros({1, 4, 6, 5});
     const torch::Tensor noisy = sampler->add_noise(x0, torch::ones({1, 4, 6, 5}), tail.begin);
     GeneratorNoise noise(3);
-    LoopResult run = run_loop(*sampler, noisy, noise, tail);
+    test::LoopRun run = run_fixture_loop(*sampler, noisy, noise, tail);
     EXPECT_TRUE(torch::isfinite(run.samples.back()).all().item<bool>()) << r["name"];
     expect_error([&] { sampler->denoise_range(0.6, 0.4); }, {"0.6", "0.4"});
   }
 }
 
 TEST(Samplers, UnknownNamesAndInvalidStepCountsAreErrors) {
-  const io::SchedulerConfig config = config_of(load_results()["results"][0]);
+  const io::SchedulerConfig config = test::case_config(test::load_scheduler_results()["results"][0]);
   expect_error([&] { make_sampler("Euler b", config); }, {"'Euler b'", "Euler a", "DPM++ 2M SDE Karras", "UniPC"});
   for (const auto& name : sampler_names()) {
     auto s = make_sampler(name, config);
@@ -186,4 +156,87 @@ TEST(Samplers, ReplayNoiseChecksCountAndShape) {
   expect_error([&] { replay.draw(torch::zeros({2})); }, {"draw 2"});
   GeneratorNoise a(42), b(42);
   EXPECT_TRUE(torch::equal(a.draw(torch::zeros({8})), b.draw(torch::zeros({8}))));
+}
+
+
+// LCMScheduler's definition (diffusers' scheduling_lcm.py): timesteps from the original_inference_steps
+// grid; each step x0 from epsilon, denoised = c_out * x0 + c_skip * x with the boundary scalings of
+// t * timestep_scaling (sigma_data 0.5), then re-noised to the next timestep except after the last.
+TEST(Samplers, LcmFollowsItsDefinitionStepByStep) {
+  const nlohmann::json fixture = test::load_scheduler_results();
+  io::SchedulerConfig config = test::case_config(fixture["results"][0]);
+  config.class_name = "LCMScheduler";
+  const std::vector<double> ac = test::reference_alphas_cumprod(config);
+  const int64_t t_train = config.num_train_timesteps;
+  const auto original = raw_or<int64_t>(config, "original_inference_steps", 50);
+  const int64_t k = t_train / original;
+  for (int64_t n : {int64_t{1}, int64_t{2}, int64_t{4}, int64_t{7}, original}) {
+    SCOPED_TRACE("LCM " + std::to_string(n));
+    auto s = make_sampler(sampler_for_config(config).sampler, config);
+    s->set_timesteps(n);
+    ASSERT_EQ(s->num_calls(), n);
+    std::vector<double> expected;
+    for (int64_t i = 0; i < n; ++i) {
+      expected.push_back(static_cast<double>((original - (i * original) / n) * k - 1));
+    }
+    const torch::Tensor want_timesteps = torch::tensor(expected, torch::kFloat64).to(torch::kFloat32);
+    EXPECT_TRUE(test::check_close("timesteps", s->timesteps(), want_timesteps, 0));
+    EXPECT_EQ(s->init_noise_sigma(), 1.0);
+    torch::Tensor x = torch::randn({1, 4, 6, 5}, torch::kFloat64).to(torch::kFloat32);
+    GeneratorNoise draws(9);
+    std::vector<torch::Tensor> noise = draws.draw_ahead(x, n - 1);
+    ReplayNoise replay(noise);
+    for (int64_t i = 0; i < n; ++i) {
+      EXPECT_TRUE(torch::equal(s->scale_model_input(x, i), x));
+      const torch::Tensor m = test::fixture_model(*s, x, i);
+      const double at = ac[static_cast<size_t>(expected[static_cast<size_t>(i)])];
+      const double ct = expected[static_cast<size_t>(i)] * raw_or<double>(config, "timestep_scaling", 10.0);
+      const double c_skip = 0.25 / (ct * ct + 0.25), c_out = ct / std::sqrt(ct * ct + 0.25);
+      const torch::Tensor xd = x.to(torch::kFloat64), md = m.to(torch::kFloat64);
+      const torch::Tensor denoised = c_out * (xd - std::sqrt(1 - at) * md) / std::sqrt(at) + c_skip * xd;
+      torch::Tensor want = denoised;
+      if (i + 1 < n) {
+        const double ap = ac[static_cast<size_t>(expected[static_cast<size_t>(i + 1)])];
+        want = std::sqrt(ap) * denoised + std::sqrt(1 - ap) * noise[static_cast<size_t>(i)].to(torch::kFloat64);
+      }
+      x = s->step(m, i, x, replay);
+      EXPECT_TRUE(test::check_close("step" + std::to_string(i), x, want.to(torch::kFloat32), kTolerance));
+    }
+    EXPECT_EQ(replay.draws(), n - 1);
+  }
+  auto s = make_sampler("LCM", config);
+  expect_error([&] { s->set_timesteps(original + 1); }, {"original_inference_steps", std::to_string(original)});
+}
+
+// v_prediction in every sampler: a model answering v = alpha * eps - sigma_t * x0 (the v of the epsilon
+// model's own prediction, at each call's noise level) gives the epsilon model's trajectory. PNDM is left
+// out: like diffusers it averages the raw outputs before converting v, which is not the same sum.
+TEST(Samplers, VPredictionGivesTheEpsilonTrajectoryInEverySampler) {
+  const nlohmann::json fixture = test::load_scheduler_results();
+  const io::SchedulerConfig eps_config = test::case_config(fixture["results"][0]);
+  io::SchedulerConfig v_config = eps_config;
+  v_config.prediction_type = "v_prediction";
+  v_config.raw["prediction_type"] = "v_prediction";
+  const torch::Tensor x = torch::randn({1, 4, 6, 5}, torch::kFloat64).to(torch::kFloat32);
+  for (const auto& name : sampler_names()) {
+    if (name == "PNDM") continue;
+    SCOPED_TRACE(name);
+    auto eps_sampler = make_sampler(name, eps_config);
+    auto v_sampler = make_sampler(name, v_config);
+    eps_sampler->set_timesteps(5);
+    v_sampler->set_timesteps(5);
+    const auto v_model = [](const Sampler& s, const torch::Tensor& sample, int64_t i) {
+      const torch::Tensor xv = s.scale_model_input(sample, i);
+      const torch::Tensor eps = test::fixture_model(s, sample, i);
+      const double sigma = s.call_sigmas()[static_cast<size_t>(i)];
+      const double alpha = 1 / std::sqrt(1 + sigma * sigma), sigma_t = sigma * alpha;
+      const torch::Tensor x0 = (xv - sigma_t * eps) / alpha;
+      return alpha * eps - sigma_t * x0;
+    };
+    GeneratorNoise a(3), b(3);
+    const torch::Tensor start = x * eps_sampler->init_noise_sigma();
+    const auto want = test::run_fixture_loop(*eps_sampler, start, a, {0, eps_sampler->num_calls()});
+    const auto got = test::run_sampler(*v_sampler, start, b, {0, v_sampler->num_calls()}, v_model);
+    EXPECT_TRUE(test::check_close("final sample", got.samples.back(), want.samples.back(), 1e-4));
+  }
 }

@@ -84,10 +84,12 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
     torch::Tensor eps;
     if (keep_[static_cast<std::size_t>(i)] > 0.0) {
       const auto residuals = models_.controlnet->forward(input, cond, setup_.control, cond_scales_[i]);
+      result.controlnet_batches.push_back(input.size(0));
       eps = models_.unet->forward(input, cond, &residuals);
     } else {
       eps = models_.unet->forward(input, cond);
     }
+    result.unet_batches.push_back(input.size(0));
     // 3. classifier-free guidance in float32: uncond + g * (cond - uncond)
     eps = eps.to(torch::kFloat32);
     if (setup_.cfg) {

@@ -29,6 +29,9 @@ struct LoopResult {
   torch::Tensor image;                      // [1, H, W, 3] float32 in [0, 1] on the CPU
   std::vector<double> step_seconds;         // per sampler step
   std::vector<torch::Tensor> step_latents;  // after each call's step (float32, CPU), when kept
+  // The batch size of each UNet / ControlNet call as run (2 with CFG, 1 without; no ControlNet call where
+  // it is off): what guidance 1 saves, checked by tests.
+  std::vector<std::int64_t> unet_batches, controlnet_batches;
 };
 
 // diffusers' controlnet_keep: call i of n keeps the ControlNet unless i/n < start or (i+1)/n > end.

@@ -99,13 +99,7 @@ std::vector<std::string> PipelineEngine::problems(const Request& request, const 
     checked.pose_image = "(decoded control image)";
   }
   auto out = checked.problems();
-  if (!checked.scheduler.empty()) {
-    try {
-      canonical_sampler_name(checked.scheduler);
-    } catch (const Error& e) {
-      out.push_back(e.what());
-    }
-  }
+  for (auto& p : sampler_problems(checked.scheduler, checked.schedule)) out.push_back(std::move(p));
   if (inputs.control_image.empty()) out.push_back("no control image: the pose image was not given to the engine");
   if (!inputs.image_prompts.empty() && paths_.ip_adapter.empty()) {
     out.push_back("image prompts were given but no IP-Adapter is configured (see models/README.md)");
@@ -215,7 +209,8 @@ EngineOutput PipelineEngine::run(const Request& request, const Inputs& inputs, c
                 inputs.initial_latents.size(), latent_shape[1], latent_shape[2], latent_shape[3],
                 request.samples * per_sample);
   }
-  auto sampler = samplers::make_sampler(canonical_sampler_name(request.scheduler), m.scheduler);
+  auto sampler = samplers::make_sampler(canonical_sampler_name(request.scheduler),
+                                        samplers::parse_schedule(request.schedule), m.scheduler);
 
   if (device_.is_cuda()) {
     // Deterministic: fixed cuDNN algorithms (same pixels run to run). Off: cuDNN picks the fastest
@@ -272,6 +267,8 @@ EngineOutput PipelineEngine::run(const Request& request, const Inputs& inputs, c
     auto result = loop.run(latents, noise, s, request.samples, keep_step_latents);
     images.push_back(result.image);
     out.step_seconds = std::move(result.step_seconds);
+    out.unet_batches = std::move(result.unet_batches);
+    out.controlnet_batches = std::move(result.controlnet_batches);
     if (keep_step_latents) out.step_latents.push_back(std::move(result.step_latents));
   }
   out.images = torch::cat(images);

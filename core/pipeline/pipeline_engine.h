@@ -22,6 +22,8 @@ struct EngineOutput {
   std::vector<std::int64_t> seeds;   // per sample
   std::vector<double> step_seconds;  // per sampler step of the last sample
   std::vector<double> sigmas;        // per model call (the sampler's schedule)
+  // The batch size of each UNet / ControlNet call of the last sample (LoopResult's).
+  std::vector<std::int64_t> unet_batches, controlnet_batches;
   // Per sample, the latents after each model call's sampler step (float32, CPU); only with keep_step_latents.
   std::vector<std::vector<torch::Tensor>> step_latents;
 };

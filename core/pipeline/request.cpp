@@ -17,7 +17,8 @@ const std::set<std::string>& known_keys() {
   static const std::set<std::string> keys = {
       "input_image", "image", "pose_json", "ip_image", "ip_images", "prompt", "negative_prompt",
       "samples", "scheduler", "num_inference_steps", "guidance_scale", "seed", "ip_adapter_scale",
-      "controlnet_scale", "control_start", "control_end", "width", "height", "base64"};
+      "controlnet_scale", "control_start", "control_end", "width", "height", "base64",
+      "schedule"};
   return keys;
 }
 
@@ -80,6 +81,7 @@ std::vector<std::string> Request::problems() const {
   }
   if (scheduler.empty()) out.push_back("scheduler is empty");
   model_request_problems(*this, out);
+  if (schedule.empty()) out.push_back("schedule is empty");
   return out;
 }
 
@@ -115,6 +117,7 @@ nlohmann::json Request::to_json() const {
   j["height"] = height;
   j["base64"] = base64;
   write_model_request_keys(*this, j);
+  j["schedule"] = schedule;
   return j;
 }
 
@@ -150,6 +153,7 @@ Request Request::from_json(const nlohmann::json& json, const std::filesystem::pa
   r.height = get<int>(json, "height", r.height);
   r.base64 = get<bool>(json, "base64", r.base64);
   read_model_request_keys(json, base_dir, r);
+  r.schedule = get<std::string>(json, "schedule", r.schedule);
   return r;
 }
 
@@ -178,6 +182,7 @@ std::string Request::a1111_parameters() const {
                      steps, scheduler, guidance_scale, seed, width, height, ip_adapter_scale, controlnet_scale,
                      control_start, control_end);
   out << model_request_a1111(*this);
+  if (!schedule.empty()) out << ", Schedule type: " << schedule;
   return out.str();
 }
 

@@ -41,6 +41,7 @@ struct Request {
   std::string checkpoint;                // checkpoint: a single-file checkpoint (path, or a name in <models>/checkpoints)
   std::string vae;                       // vae: a VAE file replacing the checkpoint's own
   std::vector<LoraRequest> loras;        // loras: [{path, weight}] merged into the weights (also <lora:name:w> in the prompt)
+  std::string schedule = "Automatic";    // schedule: Automatic, Uniform, Karras, Exponential, SGM Uniform, Model default
 
   // Every problem of the request in one message per problem; empty when valid. Checks ranges,
   // multiples of 8, that a pose (image or JSON) is given, that weights are positive.

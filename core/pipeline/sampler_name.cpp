@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/diffusion/samplers/sampler.h"
+#include "core/diffusion/samplers/schedule_type.h"
 #include "core/error.h"
 
 namespace poseforge::pipeline {
@@ -59,6 +60,16 @@ const std::map<std::string, std::string>& aliases() {
       {"pndmscheduler", "PNDM"},
       {"unipcmultistep", "UniPC"},
       {"unipcmultistepscheduler", "UniPC"},
+      {"kdpm2", "DPM2"},
+      {"kdpm2discrete", "DPM2"},
+      {"kdpm2discretescheduler", "DPM2"},
+      {"kdpm2a", "DPM2 a"},
+      {"kdpm2ancestral", "DPM2 a"},
+      {"kdpm2ancestraldiscrete", "DPM2 a"},
+      {"kdpm2ancestraldiscretescheduler", "DPM2 a"},
+      {"kdpmpp2msde", "DPM++ 2M SDE"},
+      {"klcm", "LCM"},
+      {"lcmscheduler", "LCM"},
   };
   return table;
 }
@@ -74,6 +85,24 @@ std::string canonical_sampler_name(const std::string& name) {
   std::string valid;
   for (const auto& n : samplers::sampler_names()) valid += (valid.empty() ? "'" : ", '") + n + "'";
   throw Error("unknown scheduler '{}' (valid names: {})", name, valid);
+}
+
+std::string canonical_schedule_name(const std::string& name) {
+  return samplers::schedule_name(samplers::parse_schedule(name));
+}
+
+std::vector<std::string> sampler_problems(const std::string& sampler, const std::string& schedule) {
+  std::vector<std::string> out;
+  const auto check = [&out](auto&& fn) {
+    try {
+      fn();
+    } catch (const Error& e) {
+      out.push_back(e.what());
+    }
+  };
+  if (!sampler.empty()) check([&] { canonical_sampler_name(sampler); });
+  check([&] { canonical_schedule_name(schedule); });
+  return out;
 }
 
 }  // namespace poseforge::pipeline

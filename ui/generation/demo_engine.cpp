@@ -94,7 +94,7 @@ GenerationResult DemoEngine::generate(const pipeline::Request& request, const pi
   result.pose_message = "no pose adherence: the demo engine has no model";
 
   // 2. The sampler's schedule: one sigma per step (the noise level the step starts from), then 0.
-  result.sigmas = step_sigmas(request.scheduler, request.steps, options_.scheduler);
+  result.sigmas = step_sigmas(request.scheduler, request.steps, options_.scheduler, request.schedule);
   const double sigma_max = std::max(result.sigmas.front(), 1e-6);
 
   // 3. Seeded pictures: a colour field per sample, one Gaussian noise field shared by the preview.

@@ -21,6 +21,8 @@
 #include <QVBoxLayout>
 
 #include "ui/generation/lora_list.h"
+#include "core/error.h"
+#include "core/pipeline/sampler_name.h"
 #include "ui/generation/prompt_highlighter.h"
 #include "ui/generation/sampler_schedule.h"
 #include "ui/common/slider_spin_box.h"
@@ -124,12 +126,26 @@ QWidget* ParametersPanel::build_sampling() {
   connect(scheduler_, &QComboBox::currentIndexChanged, this, [this] {
     if (!updating_) emit changed();
   });
+  schedule_ = new QComboBox;
+  schedule_->setObjectName("schedule");
+  schedule_->setToolTip("Noise schedule: Automatic is the sampler's own or the model's; SGM Uniform (trailing) is "
+                        "what Lightning, Turbo, Hyper-SD and DMD2 want; Model default runs the model folder's "
+                        "scheduler as configured");
+  for (const auto& name : schedule_names()) schedule_->addItem(QString::fromStdString(name));
+  connect(schedule_, &QComboBox::currentIndexChanged, this, [this] {
+    scheduler_->setEnabled(schedule_->currentText() != "Model default");
+    if (!updating_) emit changed();
+  });
+  auto* sampler_row = new QHBoxLayout;
+  sampler_row->setContentsMargins(0, 0, 0, 0);
+  sampler_row->addWidget(scheduler_, 1);
+  sampler_row->addWidget(schedule_, 1);
   auto* form = new QFormLayout;
   form->addRow("IP-Adapter", ip_scale_);
   form->addRow("ControlNet", control_scale_);
   form->addRow("Steps", steps_);
   form->addRow("Guidance", guidance_);
-  form->addRow("Sampler", scheduler_);
+  form->addRow("Sampler", sampler_row);
   return group("Guidance", form);
 }
 
@@ -303,6 +319,7 @@ pipeline::Request ParametersPanel::request() const {
   r.control_start = control_start_->value();
   r.control_end = control_end_->value();
   r.scheduler = scheduler_->currentText().toStdString();
+  r.schedule = schedule_->currentText().toStdString();
   r.seed = seed_mode_->currentIndex() == 0 ? -1 : static_cast<std::int64_t>(seed_->value());
   r.width = multiple_of_8(width_->value());
   r.height = multiple_of_8(height_->value());
@@ -334,6 +351,14 @@ void ParametersPanel::set_request(const pipeline::Request& request) {
   control_end_->set_value(request.control_end);
   const int scheduler = scheduler_->findText(QString::fromStdString(request.scheduler));
   if (scheduler >= 0) scheduler_->setCurrentIndex(scheduler);
+  std::string schedule_name = request.schedule;
+  try {
+    schedule_name = pipeline::canonical_schedule_name(request.schedule);  // "karras" -> "Karras"
+  } catch (const Error&) {
+    // unknown: the combo keeps its value (the engine names the bad value when it runs)
+  }
+  const int schedule = schedule_->findText(QString::fromStdString(schedule_name));
+  if (schedule >= 0) schedule_->setCurrentIndex(schedule);
   seed_mode_->setCurrentIndex(request.seed < 0 ? 0 : 1);
   if (request.seed >= 0) seed_->setValue(static_cast<double>(std::min(request.seed, kMaxSeed)));
   update_seed_mode();

@@ -28,7 +28,8 @@ const QVector<QSize>& sdxl_size_presets();
 // (QPlainTextEdit, weighting syntax highlighted); SliderSpinBox "ip_adapter_scale" (0-1.5),
 // "controlnet_scale" (0-2), "steps" (1-100), "guidance_scale" (1-20), and in the "advanced" section
 // (collapsed; "advanced_toggle" opens it) "control_start", "control_end" (0-1, start < end kept);
-// QComboBox "scheduler"; seed: QComboBox "seed_mode" (Random / Fixed), QDoubleSpinBox "seed",
+// QComboBox "scheduler" with QComboBox "schedule" beside it (the sampler is ignored, and disabled,
+// on "Model default"); seed: QComboBox "seed_mode" (Random / Fixed), QDoubleSpinBox "seed",
 // QToolButton "reuse_seed"; size: QComboBox "size_preset" (the SDXL sizes + Custom), QSpinBox
 // "width" / "height" (multiples of 8); QSpinBox "samples" (1-4).
 class ParametersPanel : public QWidget {
@@ -77,6 +78,7 @@ class ParametersPanel : public QWidget {
   SliderSpinBox* control_start_ = nullptr;
   SliderSpinBox* control_end_ = nullptr;
   QComboBox* scheduler_ = nullptr;
+  QComboBox* schedule_ = nullptr;
   QComboBox* seed_mode_ = nullptr;
   QDoubleSpinBox* seed_ = nullptr;
   QToolButton* reuse_seed_ = nullptr;

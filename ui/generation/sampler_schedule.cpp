@@ -13,6 +13,10 @@ const std::vector<std::string>& sampler_names() {
   return samplers::sampler_names();
 }
 
+const std::vector<std::string>& schedule_names() {
+  return samplers::schedule_names();
+}
+
 io::SchedulerConfig sdxl_scheduler_config() {
   io::SchedulerConfig config;
   config.class_name = "EulerDiscreteScheduler";
@@ -30,8 +34,9 @@ io::SchedulerConfig sdxl_scheduler_config() {
   return config;
 }
 
-std::vector<double> step_sigmas(const std::string& name, int steps, const io::SchedulerConfig& config) {
-  auto sampler = samplers::make_sampler(name, config);
+std::vector<double> step_sigmas(const std::string& name, int steps, const io::SchedulerConfig& config,
+                                const std::string& schedule) {
+  auto sampler = samplers::make_sampler(name, samplers::parse_schedule(schedule), config);
   sampler->set_timesteps(steps);
   const std::vector<double> calls = sampler->call_sigmas();
   const auto per_step = static_cast<std::size_t>(sampler->model_calls_per_step());

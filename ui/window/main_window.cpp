@@ -201,7 +201,7 @@ void MainWindow::connect_generation() {
                                   .arg(QString::fromStdString(request.scheduler)));
     std::vector<double> schedule;
     try {
-      schedule = step_sigmas(request.scheduler, request.steps, sdxl_scheduler_config());
+      schedule = step_sigmas(request.scheduler, request.steps, sdxl_scheduler_config(), request.schedule);
     } catch (const std::exception& e) {
       spdlog::warn("no sigma schedule to plot: {}", e.what());
     }

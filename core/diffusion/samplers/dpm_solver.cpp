@@ -15,7 +15,7 @@ namespace poseforge::samplers {
 
 DpmSolverSampler::DpmSolverSampler(std::string name, io::SchedulerConfig config, bool singlestep)
     : Sampler(std::move(name), std::move(config)), singlestep_(singlestep) {
-  reject_unsupported(config_, name_, {"use_exponential_sigmas", "use_beta_sigmas", "use_lu_lambdas",
+  reject_unsupported(config_, name_, {"use_beta_sigmas", "use_lu_lambdas",
                                       "use_flow_sigmas", "use_dynamic_shifting", "thresholding"});
   const auto algorithm = raw_or<std::string>(config_, "algorithm_type", "dpmsolver++");
   if (algorithm != "dpmsolver++" && algorithm != "sde-dpmsolver++") {
@@ -61,12 +61,15 @@ void DpmSolverSampler::build(int64_t steps, torch::Device device) {
     ts = multistep_timesteps(config_, steps, t - clipped);
   }
   std::vector<double> sigmas;
-  if (config_.use_karras_sigmas) {
-    sigmas = karras_sigmas(config_, train.back(), train.front(), steps);
+  const SigmaFamily family = sigma_family(config_);
+  if (family != SigmaFamily::Spaced) {
+    sigmas = family_sigmas(config_, train.back(), train.front(), steps);
     ts.clear();
+    // diffusers rounds Karras timesteps (not multistep's for squaredcos_cap_v2), then stores int64.
+    const bool round = family == SigmaFamily::Karras && (singlestep_ || config_.beta_schedule != "squaredcos_cap_v2");
     for (double s : sigmas) {
       const double v = sigma_to_t(s, log_train);
-      ts.push_back(config_.beta_schedule == "squaredcos_cap_v2" && !singlestep_ ? v : round_half_even(v));
+      ts.push_back(round ? round_half_even(v) : std::trunc(v));
     }
   } else {
     sigmas = interp_sigmas(ts, train);

@@ -1,4 +1,4 @@
-// DPM-Solver++ ("DPM++ 2M", "DPM++ 2M Karras", "DPM++ 2M SDE Karras", "DPM Single"): diffusers'
+// DPM-Solver++ ("DPM++ 2M", "DPM++ 2M Karras", "DPM++ 2M SDE", "DPM++ 2M SDE Karras", "DPM Single"): diffusers'
 // DPMSolverMultistepScheduler and DPMSolverSinglestepScheduler, algorithm dpmsolver++ or
 // sde-dpmsolver++, solver order 1 or 2, midpoint or heun solver type.
 #pragma once

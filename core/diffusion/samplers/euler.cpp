@@ -14,7 +14,7 @@ namespace poseforge::samplers {
 
 EulerSampler::EulerSampler(std::string name, io::SchedulerConfig config, bool ancestral)
     : Sampler(std::move(name), std::move(config)), ancestral_(ancestral) {
-  reject_unsupported(config_, name_, {"use_exponential_sigmas", "use_beta_sigmas"});
+  reject_unsupported(config_, name_, {"use_beta_sigmas"});
   if (config_.interpolation_type != "linear") {
     throw Error("scheduler config: interpolation_type '{}' is not supported by sampler '{}'",
                 config_.interpolation_type, name_);

@@ -16,7 +16,7 @@ std::vector<double> repeat_after_first(const std::vector<double>& v) {
 }
 
 HeunSampler::HeunSampler(std::string name, io::SchedulerConfig config) : Sampler(std::move(name), std::move(config)) {
-  reject_unsupported(config_, name_, {"use_exponential_sigmas", "use_beta_sigmas"});
+  reject_unsupported(config_, name_, {"use_beta_sigmas"});
 }
 
 void HeunSampler::reset() {

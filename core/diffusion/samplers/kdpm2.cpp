@@ -31,7 +31,7 @@ std::vector<double> interleave(const std::vector<double>& v) {
 
 Kdpm2Sampler::Kdpm2Sampler(std::string name, io::SchedulerConfig config, bool ancestral)
     : Sampler(std::move(name), std::move(config)), ancestral_(ancestral) {
-  reject_unsupported(config_, name_, {"use_exponential_sigmas", "use_beta_sigmas"});
+  reject_unsupported(config_, name_, {"use_beta_sigmas"});
   if (config_.prediction_type == "sample") {
     throw Error("scheduler config: prediction_type 'sample' is not supported by sampler '{}'", name_);
   }
@@ -44,7 +44,7 @@ void Kdpm2Sampler::reset() {
 
 void Kdpm2Sampler::build(int64_t steps, torch::Device device) {
   DiscreteSigmas s = discrete_sigmas(config_, steps);
-  if (config_.use_karras_sigmas) {
+  if (sigma_family(config_) == SigmaFamily::Karras) {  // diffusers rounds Karras timesteps only
     for (double& t : s.timesteps) t = round_half_even(t);
   }
   std::vector<double> base = s.sigmas;  // N + 1 with the final 0

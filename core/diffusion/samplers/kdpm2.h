@@ -1,4 +1,4 @@
-// DPM2 ("DPM2 Karras", "DPM2 a Karras"): diffusers' KDPM2DiscreteScheduler and
+// DPM2 ("DPM2", "DPM2 Karras", "DPM2 a", "DPM2 a Karras"): diffusers' KDPM2DiscreteScheduler and
 // KDPM2AncestralDiscreteScheduler; two model calls per step (the second at the interpolated sigma).
 #pragma once
 

@@ -34,7 +34,7 @@ double lms_coefficient(const std::vector<double>& sigmas, int64_t order, int64_t
 }  // namespace
 
 LmsSampler::LmsSampler(std::string name, io::SchedulerConfig config) : Sampler(std::move(name), std::move(config)) {
-  reject_unsupported(config_, name_, {"use_exponential_sigmas", "use_beta_sigmas"});
+  reject_unsupported(config_, name_, {"use_beta_sigmas"});
 }
 
 void LmsSampler::reset() {

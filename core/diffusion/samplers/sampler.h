@@ -1,4 +1,4 @@
-// Sampler: the one interface every sampler (Euler, DPM++, DDIM, Heun, LMS, DPM2, PNDM, UniPC) offers.
+// Sampler: the one interface every sampler (Euler, DPM++, DDIM, Heun, LMS, DPM2, PNDM, UniPC, LCM) offers.
 #pragma once
 
 #include <memory>
@@ -8,6 +8,7 @@
 #include <torch/types.h>
 
 #include "core/diffusion/samplers/noise_source.h"
+#include "core/diffusion/samplers/schedule_type.h"
 #include "core/io/scheduler_config.h"
 
 namespace poseforge::samplers {
@@ -107,5 +108,11 @@ const std::vector<std::string>& sampler_names();
 // settings (Karras sigmas, SDE, solver order). Throws poseforge::Error naming the value and listing
 // the valid names for an unknown name, or naming the key for unsupported config options.
 std::unique_ptr<Sampler> make_sampler(const std::string& name, const io::SchedulerConfig& config);
+// The same on a schedule: Automatic is the name's (Karras for the "... Karras" names) or else the config's;
+// Uniform, Karras, Exponential and SGM Uniform set the config's schedule keys (apply_schedule);
+// ModelDefault ignores `name` and runs config.class_name's sampler (sampler_for_config). A schedule the
+// sampler cannot run on (Karras for DDIM, SGM Uniform for DPM Single) is an Error naming both.
+std::unique_ptr<Sampler> make_sampler(const std::string& name, ScheduleType schedule,
+                                      const io::SchedulerConfig& config);
 
 }  // namespace poseforge::samplers

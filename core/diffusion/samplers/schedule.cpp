@@ -155,6 +155,36 @@ std::vector<double> karras_sigmas(const io::SchedulerConfig& c, double sigma_max
   return out;
 }
 
+std::vector<double> exponential_sigmas(const io::SchedulerConfig& c, double sigma_max, double sigma_min,
+                                       int64_t steps) {
+  sigma_min = raw_or<double>(c, "sigma_min", sigma_min);
+  sigma_max = raw_or<double>(c, "sigma_max", sigma_max);
+  std::vector<double> out;
+  for (double l : linspace(std::log(sigma_max), std::log(sigma_min), steps)) out.push_back(std::exp(l));
+  return out;
+}
+
+SigmaFamily sigma_family(const io::SchedulerConfig& c) {
+  const bool exponential = raw_or<bool>(c, "use_exponential_sigmas", false);
+  if (c.use_karras_sigmas && exponential) {
+    throw Error("scheduler config: use_karras_sigmas and use_exponential_sigmas are both true (pick one schedule)");
+  }
+  if (c.use_karras_sigmas) return SigmaFamily::Karras;
+  return exponential ? SigmaFamily::Exponential : SigmaFamily::Spaced;
+}
+
+std::vector<double> family_sigmas(const io::SchedulerConfig& c, double sigma_max, double sigma_min, int64_t steps) {
+  switch (sigma_family(c)) {
+    case SigmaFamily::Karras:
+      return karras_sigmas(c, sigma_max, sigma_min, steps);
+    case SigmaFamily::Exponential:
+      return exponential_sigmas(c, sigma_max, sigma_min, steps);
+    case SigmaFamily::Spaced:
+      break;
+  }
+  throw Error("family_sigmas: the config asks for no Karras or exponential sigmas");
+}
+
 double sigma_to_t(double sigma, const std::vector<double>& log_sigmas) {
   const double log_sigma = std::log(std::max(sigma, 1e-10));
   const auto n = static_cast<int64_t>(log_sigmas.size());

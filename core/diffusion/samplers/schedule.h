@@ -40,6 +40,18 @@ std::vector<double> interp_sigmas(const std::vector<double>& timesteps, const st
 // sigma_max override when set).
 std::vector<double> karras_sigmas(const io::SchedulerConfig& config, double sigma_max, double sigma_min,
                                   int64_t steps);
+// Sigmas evenly spaced in log sigma from sigma_max down to sigma_min (diffusers' _convert_to_exponential,
+// k-diffusion's get_sigmas_exponential; config raw keys sigma_min / sigma_max override when set).
+std::vector<double> exponential_sigmas(const io::SchedulerConfig& config, double sigma_max, double sigma_min,
+                                       int64_t steps);
+// The sigma family a config asks for: the spaced timesteps' own sigmas, or Karras / exponential sigmas
+// (use_karras_sigmas / use_exponential_sigmas). Throws poseforge::Error when both are set.
+enum class SigmaFamily { Spaced, Karras, Exponential };
+SigmaFamily sigma_family(const io::SchedulerConfig& config);
+// The `steps` sigmas of a Karras or exponential config between sigma_max and sigma_min (descending);
+// the one schedule function every sampler family calls. Throws for the Spaced family.
+std::vector<double> family_sigmas(const io::SchedulerConfig& config, double sigma_max, double sigma_min,
+                                  int64_t steps);
 // Fractional timestep of a sigma by interpolating in log-sigma space (diffusers' _sigma_to_t).
 double sigma_to_t(double sigma, const std::vector<double>& log_sigmas);
 

@@ -15,8 +15,8 @@ DiscreteSigmas discrete_sigmas(const io::SchedulerConfig& config, int64_t steps)
   out.log_train_sigmas = log_sigmas(train);
   out.timesteps = spaced_timesteps(config, steps);
   out.sigmas = interp_sigmas(out.timesteps, train);
-  if (config.use_karras_sigmas) {
-    out.sigmas = karras_sigmas(config, out.sigmas.front(), out.sigmas.back(), steps);
+  if (sigma_family(config) != SigmaFamily::Spaced) {
+    out.sigmas = family_sigmas(config, out.sigmas.front(), out.sigmas.back(), steps);
     out.timesteps.clear();
     for (double s : out.sigmas) out.timesteps.push_back(sigma_to_t(s, out.log_train_sigmas));
   }

@@ -12,7 +12,8 @@
 namespace poseforge::samplers {
 
 // Timesteps (per step, descending) and their sigmas before the final sigma is appended, as
-// diffusers' Euler/Heun/LMS/KDPM2 set_timesteps compute them (Karras sigmas when configured).
+// diffusers' Euler/Heun/LMS/KDPM2 set_timesteps compute them (Karras or exponential sigmas when
+// configured, their timesteps then fractional).
 struct DiscreteSigmas {
   std::vector<double> timesteps;
   std::vector<double> sigmas;

@@ -35,7 +35,7 @@ UniCoefs uni_coefs(const DpmPoint& s0, const DpmPoint& prev, const DpmPoint& t, 
 }  // namespace
 
 UniPcSampler::UniPcSampler(std::string name, io::SchedulerConfig config) : Sampler(std::move(name), std::move(config)) {
-  reject_unsupported(config_, name_, {"use_exponential_sigmas", "use_beta_sigmas", "use_flow_sigmas",
+  reject_unsupported(config_, name_, {"use_beta_sigmas", "use_flow_sigmas",
                                       "use_dynamic_shifting", "thresholding"});
   order_ = raw_or<int>(config_, "solver_order", 2);
   if (order_ < 1 || order_ > 2) {
@@ -63,11 +63,16 @@ void UniPcSampler::build(int64_t steps, torch::Device device) {
   const std::vector<double> train = train_sigmas(alphas_cumprod(config_));
   std::vector<double> ts = multistep_timesteps(config_, steps, config_.num_train_timesteps);
   std::vector<double> sigmas;
-  if (config_.use_karras_sigmas) {
-    sigmas = karras_sigmas(config_, train.back(), train.front(), steps);
+  const SigmaFamily family = sigma_family(config_);
+  if (family != SigmaFamily::Spaced) {
+    sigmas = family_sigmas(config_, train.back(), train.front(), steps);
     const std::vector<double> log_train = log_sigmas(train);
     ts.clear();
-    for (double s : sigmas) ts.push_back(round_half_even(sigma_to_t(s, log_train)));
+    // diffusers rounds Karras timesteps; exponential ones are cut to int64.
+    for (double s : sigmas) {
+      const double v = sigma_to_t(s, log_train);
+      ts.push_back(family == SigmaFamily::Karras ? round_half_even(v) : std::trunc(v));
+    }
     sigmas.push_back(raw_or<std::string>(config_, "final_sigmas_type", "zero") == "sigma_min" ? sigmas.back() : 0.0);
   } else {
     sigmas = interp_sigmas(ts, train);
