@@ -25,6 +25,7 @@
 #include "core/io/png_io.h"
 #include "core/pipeline/base64.h"
 #include "core/pipeline/demo_models.h"
+#include "core/pipeline/model_files.h"
 #include "core/pipeline/request_inputs.h"
 #include "core/pipeline/stage_error.h"
 #include "core/pose/detector.h"
@@ -84,7 +85,8 @@ pipeline::Result run_pipeline(const pipeline::ModelPaths& paths, const GenerateA
   ProgressBar bar(stderr);
   pipeline::ProgressFn progress;
   if (g.progress) progress = [&bar](const pipeline::Progress& p) { bar.update(p); };
-  std::fprintf(stderr, "loading models from %s ...\n", paths.sdxl.parent_path().string().c_str());
+  std::fprintf(stderr, "loading models from %s ...\n",
+               (paths.checkpoint.empty() ? paths.sdxl.parent_path() : paths.checkpoint).string().c_str());
   engine.load();
   std::fprintf(stderr, "running on %s\n", engine.device_description().c_str());
   try {
@@ -107,6 +109,7 @@ const char* generate_usage() {
          "           [--models DIR] [--device auto|cpu|cuda[:N]] [--dtype auto|float32|float16|bfloat16]\n"
          "           [--check-pose | --no-check-pose] [--low-vram] [--quiet] [--request-from-png FILE.png]\n"
          "           [--pose-frame N] [--no-pose-hands] [--no-pose-face]\n"
+         "           [--checkpoint NAME|FILE] [--vae FILE] [--lora FILE|NAME[:WEIGHT]]...\n"
          "              make pictures; --request reads Segmind's IP-Adapter-OpenPose keys (flags override);\n"
          "              PNGs carry 'parameters' (A1111) and 'poseforge' (the request) text; a JSON summary\n"
          "              goes to stdout. Exit 0 done, 2 bad request, 1 failed or cancelled (Ctrl+C)\n"
@@ -139,7 +142,13 @@ int run_generate(const std::vector<std::string>& args) {
 
   // 2. The models: everything this request needs must be there before anything runs.
   const fs::path root = g.models.empty() ? pipeline::default_models_root() : g.models;
-  const pipeline::ModelPaths paths = pipeline::ModelPaths::discover(root);
+  pipeline::ModelPaths paths = pipeline::ModelPaths::discover(root);
+  try {  // --checkpoint / --vae (names looked up in <models>/checkpoints, vae) and the LoRAs must exist
+    paths = pipeline::with_request_models(paths, g.request);
+    pipeline::resolve_loras(g.request, paths);
+  } catch (const Error& e) {
+    return bad_request(e.what());
+  }
   const bool pose_photo = g.request.pose_json.empty();
   std::error_code ec;
   const bool check_pose = g.check_pose.value_or(!paths.openpose.empty() && fs::is_regular_file(paths.openpose, ec));

@@ -71,6 +71,7 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
   std::filesystem::path request_file, request_png;
   std::vector<std::function<void(pipeline::Request&)>> overrides;  // applied on top of the request file
   ImagePromptArgs ip_images;
+  std::vector<pipeline::LoraRequest> loras;  // --lora: replaces the request file's list
   auto set = [&](auto apply) { overrides.emplace_back(apply); };
   ArgReader a(args);
   while (a.next()) {
@@ -136,6 +137,13 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
       g.engine.low_vram = true;
     } else if (a.is("--quiet")) {
       g.progress = false;
+    } else if (a.is("--checkpoint")) {
+      set([v = a.value()](pipeline::Request& r) { r.checkpoint = v; });
+    } else if (a.is("--vae")) {
+      set([v = a.value()](pipeline::Request& r) { r.vae = v; });
+    } else if (a.is("--lora")) {
+      const auto lora = parse_image_prompt_flag(a.value());  // the same FILE[:WEIGHT] form
+      loras.push_back({lora.path, lora.weight});
     } else {
       a.unknown();
     }
@@ -144,6 +152,7 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
   if (!request_png.empty()) g.request = restore_png(request_png, g.request, g.notes);
   for (const auto& apply : overrides) apply(g.request);
   ip_images.apply(g.request);
+  if (!loras.empty()) g.request.loras = loras;
 
   const auto& d = g.engine.device;
   if (d != "auto" && d != "cpu" && d != "cuda" && d.rfind("cuda:", 0) != 0) {

@@ -7,6 +7,7 @@
 #include "app/cli_commands.h"
 #include "core/pipeline/cuda_info.h"
 #include "core/pipeline/demo_models.h"
+#include "core/pipeline/model_files.h"
 #include "core/pipeline/model_paths.h"
 
 namespace poseforge::cli {
@@ -16,6 +17,17 @@ void print_path(const char* what, const std::filesystem::path& p) {
   std::error_code ec;
   const char* state = p.empty() ? "not found" : std::filesystem::exists(p, ec) ? "" : " (missing)";
   std::printf("  %-22s %s%s\n", what, p.empty() ? "" : p.string().c_str(), state);
+}
+
+// "  checkpoints (2):  a.safetensors, b.ckpt" (paths relative to the folder).
+void print_files(const char* what, const std::filesystem::path& folder) {
+  if (folder.empty()) return;
+  const auto files = pipeline::list_model_files(folder);
+  std::string names;
+  std::error_code ec;
+  for (const auto& f : files) names += (names.empty() ? "" : ", ") + std::filesystem::relative(f, folder, ec).string();
+  std::printf("  %-22s %s (%zu)%s%s\n", what, folder.string().c_str(), files.size(), files.empty() ? "" : ": ",
+              names.c_str());
 }
 
 }  // namespace
@@ -66,6 +78,10 @@ int run_info(const std::vector<std::string>& args) {
   print_path("IP-Adapter", paths.ip_adapter);
   print_path("image encoder", paths.image_encoder);
   print_path("OpenPose body model", paths.openpose);
+  if (!paths.checkpoint.empty()) print_path("checkpoint", paths.checkpoint);
+  print_files("checkpoints", paths.checkpoints_dir);
+  print_files("LoRAs", paths.loras_dir);
+  print_files("VAEs", paths.vae_dir);
   if (pipeline::is_demo_model_set(paths)) {
     std::printf("these are DEMO models (random weights): pictures made with them are noise\n");
   }

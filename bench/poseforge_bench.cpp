@@ -14,6 +14,7 @@
 #include "bench/cuda_memory.h"
 #include "bench/pipeline_bench.h"
 #include "bench/sdxl_configs.h"
+#include "core/checkpoints/sdxl_base_configs.h"
 #include "core/diffusion/autoencoder_kl.h"
 #include "core/diffusion/controlnet.h"
 #include "core/diffusion/layers.h"
@@ -120,7 +121,7 @@ double count_parameters(torch::nn::Module& m) {
 UNet2DConditionModel make_unet(const std::string& spec, torch::Device device, torch::Dtype dtype) {
   if (spec != "sdxl") return load_unet(spec, device, dtype);
   UNet2DConditionModel unet(
-      UNetConfig::from_json(io::JsonConfig(nlohmann::json::parse(bench::kSdxlUNetConfig), "sdxl unet")));
+      UNetConfig::from_json(checkpoints::sdxl_base_config("unet")));
   materialize(*unet, device, dtype);
   init_random(*unet);  // on the device: seconds for 2.6 B parameters on a GPU
   unet->eval();

@@ -32,6 +32,7 @@
 #include "core/vision/ip_adapter.h"
 #include "support/fixtures.h"
 #include "support/png_chunks.h"
+#include "support/single_file_configs.h"
 
 namespace fs = std::filesystem;
 using namespace poseforge;
@@ -630,4 +631,67 @@ TEST_F(DemoModels, RequestFromPngTakesA1111SettingsAndSaysWhatWasNot) {
                                    dir.path());
   EXPECT_EQ(bad_frame.code, 2);
   EXPECT_NE(bad_frame.err.find("2 frame(s)"), std::string::npos) << bad_frame.err;
+}
+
+// ---- the binary: generate from a single-file checkpoint with LoRAs (fixture models) ------------
+
+TEST(CliSingleFile, CheckpointTwoLorasAndScheduleRecordedInThePngAndRestored) {
+  test::TempDir dir;
+  const fs::path models = dir / "models";
+  fs::create_directories(models / "checkpoints");
+  fs::copy_file(test::fixture("formats/single_file/sdxl_tiny.safetensors"), models / "checkpoints" / "sdxl_tiny.safetensors");
+  test::write_single_file_configs(models / "checkpoints" / "sdxl_tiny");  // the tiny model's configs beside it
+  fs::copy(test::fixture("unet/controlnet"), models / "controlnet-openpose", fs::copy_options::recursive);
+  fs::create_directories(models / "loras");
+  for (const char* f : {"lora_kohya.safetensors", "lora_diffusers.safetensors"}) {
+    fs::copy_file(test::fixture(std::string("formats/lora/") + f), models / "loras" / f);
+  }
+  pose::save_pose_json(dir / "pose.json", person_pose(64, 64, {{0, 32, 10}, {1, 32, 20}, {2, 22, 20}, {5, 42, 20}}));
+  const std::vector<std::string> base = {"generate", "--models", models.string(), "--pose-json", (dir / "pose.json").string(),
+                                         "--prompt", "a dancer", "--steps", "3", "--seed", "7", "--width", "64",
+                                         "--height", "64", "--device", "cpu", "--no-check-pose", "--scheduler", "Euler",
+                                         "--schedule", "SGM Uniform"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  const CliRun a = run_cli(with({"--checkpoint", "sdxl_tiny", "--lora", "lora_kohya:0.5", "--lora",
+                                 "lora_diffusers.safetensors:0.25", "--out", (dir / "a.png").string()}),
+                           dir.path());
+  ASSERT_EQ(a.code, 0) << a.err;
+  const auto text = io::read_png_text(dir / "a.png");
+  const std::string& params = text.at("parameters");
+  EXPECT_NE(params.find("Model: sdxl_tiny"), std::string::npos) << params;
+  EXPECT_NE(params.find("Lora: lora_kohya:0.5 lora_diffusers:0.25"), std::string::npos) << params;
+  nlohmann::json meta = nlohmann::json::parse(text.at("poseforge"));
+  EXPECT_NE(params.find("Schedule type: SGM Uniform"), std::string::npos) << params;
+  EXPECT_EQ(meta.at("schedule"), "SGM Uniform");
+  EXPECT_EQ(meta.at("checkpoint"), "sdxl_tiny");
+  EXPECT_EQ(meta.at("loras"), (nlohmann::json::array({{{"path", "lora_kohya"}, {"weight", 0.5}},
+                                                        {{"path", "lora_diffusers.safetensors"}, {"weight", 0.25}}})));
+  // restored: the chunk as a request gives the same picture; without the LoRAs another one
+  for (const char* key : {"demo_models", "pose_adherence", "sample"}) meta.erase(key);  // the CLI's extra keys
+  const auto restored = pipeline::Request::from_json(meta);
+  ASSERT_EQ(restored.loras.size(), 2u);
+  EXPECT_EQ(restored.loras[1], (pipeline::LoraRequest{"lora_diffusers.safetensors", 0.25}));
+  EXPECT_EQ(restored.checkpoint, "sdxl_tiny");
+  EXPECT_EQ(restored.schedule, "SGM Uniform");
+  test::write_bytes(dir / "restored.json", meta.dump());
+  const CliRun b = run_cli({"generate", "--request", (dir / "restored.json").string(), "--models", models.string(),
+                            "--device", "cpu", "--no-check-pose", "--out", (dir / "b.png").string()},
+                           dir.path());
+  ASSERT_EQ(b.code, 0) << b.err;
+  EXPECT_EQ(io::read_image_rgb(dir / "a.png").pixels, io::read_image_rgb(dir / "b.png").pixels);
+  const CliRun c = run_cli(with({"--out", (dir / "c.png").string()}), dir.path());  // first checkpoint, no LoRA
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_NE(io::read_image_rgb(dir / "a.png").pixels, io::read_image_rgb(dir / "c.png").pixels);
+  // a LoRA that is not there: a bad request naming it and the folder
+  const CliRun d = run_cli(with({"--lora", "missing:1", "--out", (dir / "d.png").string()}), dir.path());
+  EXPECT_EQ(d.code, 2);
+  EXPECT_NE(d.err.find("LoRA 'missing' not found"), std::string::npos) << d.err;
+  // info lists the checkpoints and LoRAs
+  const CliRun i = run_cli({"info", "--models", models.string()}, dir.path());
+  EXPECT_NE(i.out.find("sdxl_tiny.safetensors"), std::string::npos) << i.out;
+  EXPECT_NE(i.out.find("lora_kohya.safetensors"), std::string::npos) << i.out;
 }

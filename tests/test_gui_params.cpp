@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 #include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QDoubleSpinBox>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -14,6 +17,7 @@
 #include "core/presets/preset.h"
 #include "tests/support/gui_app.h"
 #include "ui/window/main_window.h"
+#include "ui/generation/lora_list.h"
 #include "ui/generation/parameters_panel.h"
 #include "ui/generation/preset_bar.h"
 #include "ui/generation/prompt_highlighter.h"
@@ -251,6 +255,49 @@ TEST(Presets, LastSessionIsRestoredAtStart) {
   MainWindow again;
   EXPECT_EQ(again.parameters()->request().prompt, "a climber on a (granite wall:1.2)");
   EXPECT_DOUBLE_EQ(again.parameters()->request().guidance_scale, 9.5);
+}
+
+TEST(ParametersPanel, CheckpointComboAndLoraListBindTheRequest) {
+  GuiEnv env;
+  QTemporaryDir models;
+  QDir(models.path()).mkpath("checkpoints/sub");
+  QDir(models.path()).mkpath("loras");
+  for (const char* f : {"checkpoints/base.safetensors", "checkpoints/sub/fine.ckpt", "loras/detail.safetensors"}) {
+    QFile file(QDir(models.path()).filePath(f));
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+  }
+  ParametersPanel panel;
+  panel.set_models_folder(models.path());
+  panel.show();
+  auto* checkpoint = child<QComboBox>(panel, "checkpoint");
+  ASSERT_EQ(checkpoint->count(), 3);  // Default + the two files
+  EXPECT_EQ(checkpoint->itemText(0), "Default");
+  EXPECT_EQ(checkpoint->itemData(2).toString(), "sub/fine.ckpt");
+  QSignalSpy changed(&panel, &ParametersPanel::changed);
+  checkpoint->setCurrentIndex(1);
+  EXPECT_EQ(panel.request().checkpoint, "base.safetensors");
+  auto* loras = child<LoraList>(panel, "lora_list");
+  loras->add_file(QDir(models.path()).filePath("loras/detail.safetensors"), 0.75);  // as a name in loras/
+  loras->add_file("/elsewhere/style.safetensors");
+  ASSERT_EQ(panel.request().loras.size(), 2u);
+  EXPECT_EQ(panel.request().loras[0], (poseforge::pipeline::LoraRequest{"detail.safetensors", 0.75}));
+  EXPECT_EQ(panel.request().loras[1].path, "/elsewhere/style.safetensors");
+  child<QDoubleSpinBox>(panel, "lora_weight_1")->setValue(-0.5);
+  EXPECT_DOUBLE_EQ(panel.request().loras[1].weight, -0.5);
+  EXPECT_GE(changed.count(), 4);
+  child<QToolButton>(panel, "remove_lora_0")->click();
+  QCoreApplication::processEvents();
+  ASSERT_EQ(panel.request().loras.size(), 1u);
+  EXPECT_EQ(panel.request().loras[0].path, "/elsewhere/style.safetensors");
+  // a restored request (PNG, preset) shows its checkpoint and LoRAs, also a checkpoint not in the folder
+  Request r;
+  r.checkpoint = "gone.safetensors";
+  r.loras = {{"a", 1.0}, {"b", 0.3}};
+  panel.set_request(r);
+  EXPECT_EQ(checkpoint->currentText(), "gone");
+  EXPECT_EQ(panel.request().checkpoint, "gone.safetensors");
+  EXPECT_EQ(panel.request().loras, r.loras);
+  EXPECT_DOUBLE_EQ(child<QDoubleSpinBox>(panel, "lora_weight_1")->value(), 0.3);
 }
 
 // The schedule combo beside the sampler: every schedule offered, restored by set_request (aliases too),

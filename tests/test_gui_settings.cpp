@@ -281,6 +281,29 @@ TEST(GuiSettings, RunOnDemoModelsMeasuresPoseAdherence) {
   EXPECT_TRUE(window.statusBar()->currentMessage().contains("Nobody")) << window.statusBar()->currentMessage().toStdString();
 }
 
+TEST(GuiSettings, DialogListsTheCheckpointsAndLorasOfTheModelsFolder) {
+  GuiEnv env;
+  test::TempDir dir;
+  pipeline::write_demo_models(dir / "models", 3);
+  std::filesystem::create_directories(dir / "models" / "checkpoints");
+  std::filesystem::create_directories(dir / "models" / "loras");
+  test::write_bytes(dir / "models" / "checkpoints" / "juggernaut.safetensors", "x");
+  test::write_bytes(dir / "models" / "loras" / "detail.safetensors", "x");
+  test::write_bytes(dir / "models" / "loras" / "style.safetensors", "x");
+  SettingsDialog dialog;
+  dialog.set_models_root(qpath(dir / "models"));
+  auto* parts = dialog.findChild<QTreeWidget*>("model_parts");
+  ASSERT_NE(parts, nullptr);
+  const auto checkpoints = parts->findItems("Checkpoints", Qt::MatchExactly, 0);
+  ASSERT_EQ(checkpoints.size(), 1);
+  EXPECT_TRUE(checkpoints[0]->text(1).contains("1 file(s)")) << checkpoints[0]->text(1).toStdString();
+  EXPECT_TRUE(checkpoints[0]->text(1).contains("juggernaut.safetensors"));
+  const auto loras = parts->findItems("LoRAs", Qt::MatchExactly, 0);
+  ASSERT_EQ(loras.size(), 1);
+  EXPECT_TRUE(loras[0]->text(1).contains("2 file(s)")) << loras[0]->text(1).toStdString();
+  EXPECT_TRUE(loras[0]->text(1).contains("detail.safetensors, style.safetensors"));
+}
+
 // The schedule travels in the PNG: A1111's "Schedule type: ..." in the parameters text, the request in
 // our chunk, and a dropped PNG sets the schedule combo back.
 TEST(GuiSettings, PngCarriesAndRestoresTheSchedule) {

@@ -4,6 +4,8 @@
 #include <torch/torch.h>
 
 #include <atomic>
+
+#include <fmt/format.h>
 #include <iostream>
 
 #include "core/diffusion/samplers/scheduler_class.h"
@@ -13,12 +15,15 @@
 #include "core/io/scheduler_config.h"
 #include "core/pipeline/denoise_loop.h"
 #include "core/pipeline/latent_preview.h"
+#include "core/pipeline/model_files.h"
 #include "core/pipeline/pipeline.h"
 #include "core/pipeline/pipeline_engine.h"
 #include "core/pipeline/progress_readback.h"
 #include "core/pipeline/sampler_name.h"
 #include "tests/support/expect_error.h"
+#include "tests/support/pipeline_fixtures.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/single_file_configs.h"
 #include "tests/support/parity.h"
 #include "tests/support/pipeline_fixture.h"
 
@@ -56,11 +61,22 @@ FixtureRun fixture_run(std::size_t index) {
   return test::fixture_pipeline_run(index);
 }
 
-void check_parity(std::size_t index) {
+// `single_file`: the UNet, VAE and text encoders from formats/single_file's checkpoint instead of the folders.
+void check_parity(std::size_t index, bool single_file = false) {
   const FixtureRun run = fixture_run(index);
   std::cout << "run " << index << " (" << run.params["ip_adapter"].get<std::string>() << ")\n";
   io::SafetensorsFile expected(fixture(run.expected_file));
-  PipelineEngine engine(fixture_paths(run.params["ip_adapter"].get<std::string>()), cpu_float32());
+  ModelPaths paths = fixture_paths(run.params["ip_adapter"].get<std::string>());
+  test::TempDir configs;
+  if (single_file) {
+    for (auto* p : {&paths.sdxl_components.unet, &paths.sdxl_components.vae, &paths.sdxl_components.text_encoder,
+                    &paths.sdxl_components.text_encoder_2}) {
+      p->clear();
+    }
+    paths.checkpoint = fixture("formats/single_file/sdxl_tiny.safetensors");
+    paths.checkpoint_config = test::write_single_file_configs(configs.path());
+  }
+  PipelineEngine engine(paths, cpu_float32());
   const auto out = engine.run(run.request, run.inputs, {}, nullptr, /*keep_step_latents=*/true);
 
   // Conditioning, through the engine's caches.
@@ -112,6 +128,45 @@ TEST(PipelineParity, BasicAdapterEveryStepAndImage) {
 
 TEST(PipelineParity, PlusAdapterEveryStepAndImage) {
   check_parity(1);
+}
+
+TEST(PipelineParity, SingleFileCheckpointEveryStepAndImage) {
+  check_parity(0, /*single_file=*/true);
+}
+
+TEST(PipelineLoras, MergedUndoneExactlyAndPromptTagsEqualRequestLoras) {
+  const auto lora = fixture("formats/lora/lora_kohya.safetensors");
+  const double weight = fixture_json("formats/lora/params.json").at("weight").get<double>();
+  FixtureRun r = seeded_run(5);
+  ModelPaths paths = fixture_paths(r.params["ip_adapter"].get<std::string>());
+  paths.loras_dir = lora.parent_path();
+  Pipeline pipeline(paths, cpu_float32());
+  const auto plain = pipeline.generate(r.request, r.inputs);
+  Request with = r.request;
+  with.loras = {{lora.string(), weight}};
+  const auto merged = pipeline.generate(with, r.inputs);
+  EXPECT_FALSE(same_pixels(plain.images[0], merged.images[0]));
+  EXPECT_EQ(merged.request.loras, with.loras);
+  // the same LoRA as an A1111 tag in the prompt, by name in loras_dir
+  Request tagged = r.request;
+  tagged.prompt = fmt::format("{} <lora:{}:{}>", r.request.prompt, lora.stem().string(), weight);
+  const auto by_tag = pipeline.generate(tagged, r.inputs);
+  EXPECT_TRUE(same_pixels(merged.images[0], by_tag.images[0]));
+  EXPECT_EQ(by_tag.request.prompt, tagged.prompt);  // the request keeps its tag
+  // no LoRA again: the original weights, the original pixels
+  EXPECT_TRUE(same_pixels(plain.images[0], pipeline.generate(r.request, r.inputs).images[0]));
+  Request unknown = r.request;
+  unknown.loras = {{"no_such_lora", 1.0}};
+  test::expect_error([&] { pipeline.generate(unknown, r.inputs); }, {"LoRA 'no_such_lora' not found", "lora"});
+}
+
+TEST(LoraPromptTags, TakenOutWithWeights) {
+  const auto p = extract_lora_tags("a dancer <lora:detail:0.8>, stage <lora:style> light");
+  EXPECT_EQ(p.prompt, "a dancer , stage  light");
+  ASSERT_EQ(p.loras.size(), 2u);
+  EXPECT_EQ(p.loras[0], (LoraRequest{"detail", 0.8}));
+  EXPECT_EQ(p.loras[1], (LoraRequest{"style", 1.0}));
+  test::expect_error([] { extract_lora_tags("<lora:x:lots>"); }, {"<lora:x:lots>", "not a number"});
 }
 
 TEST(Pipeline, SameSeedSamePixelsOtherSeedOtherPixels) {

@@ -133,6 +133,19 @@ TEST(Presets, FileNamesAreSafeAndDistinct) {
   EXPECT_EQ(presets::preset_file_name("Strict pose").rfind("strict-pose-", 0), 0u);
 }
 
+TEST(Presets, CarryTheCheckpointAndLorasWithWeights) {
+  pipeline::Request r;
+  r.checkpoint = "sdxl_lightning";
+  r.loras = {{"detail", 0.8}, {"style.safetensors", 0.25}};
+  const auto preset = presets::Preset::from_request("fast", r);
+  const auto back = presets::Preset::from_json(preset.to_json(), "fast.json");
+  EXPECT_EQ(back.settings.checkpoint, "sdxl_lightning");
+  EXPECT_EQ(back.settings.loras, r.loras);
+  pipeline::Request target;
+  back.apply_to(target);
+  EXPECT_EQ(target.loras, r.loras);
+}
+
 // Every built-in preset's sampler runs on its schedule on SDXL's scheduler config; the few-step ones
 // (Lightning / Turbo: trailing timesteps, LCM / DMD2) are among them.
 TEST(Presets, BuiltinSamplersRunOnTheirSchedules) {

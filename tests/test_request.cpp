@@ -98,6 +98,32 @@ TEST(Request, A1111ParametersText) {
   EXPECT_NE(text.find("Size: 1024x1024"), std::string::npos);
 }
 
+TEST(Request, CheckpointVaeAndLorasRoundTripAndAreChecked) {
+  const auto r = Request::from_json(
+      nlohmann::json::parse(R"({"input_image": "p.png", "checkpoint": "juggernaut", "vae": "vae/sdxl_vae.safetensors",
+                                "loras": ["detail", {"path": "sub/style.safetensors", "weight": 0.5}]})"),
+      "/base");
+  EXPECT_EQ(r.checkpoint, "juggernaut");  // a bare name stays a name (looked up in <models>/checkpoints)
+  EXPECT_EQ(r.vae, "/base/vae/sdxl_vae.safetensors");
+  ASSERT_EQ(r.loras.size(), 2u);
+  EXPECT_EQ(r.loras[0], (poseforge::pipeline::LoraRequest{"detail", 1.0}));
+  EXPECT_EQ(r.loras[1], (poseforge::pipeline::LoraRequest{"/base/sub/style.safetensors", 0.5}));
+  const auto again = Request::from_json(r.to_json());
+  EXPECT_EQ(again.loras, r.loras);
+  EXPECT_EQ(again.checkpoint, r.checkpoint);
+  EXPECT_EQ(again.vae, r.vae);
+  const std::string text = r.a1111_parameters();
+  EXPECT_NE(text.find(", Model: juggernaut, VAE: sdxl_vae, Lora: detail:1 style:0.5"), std::string::npos) << text;
+  Request bad = r;
+  bad.loras.push_back({"", 20.0});
+  const auto problems = bad.problems();
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_NE(problems[0].find("LoRA 3 has no path"), std::string::npos);
+  EXPECT_NE(problems[1].find("weight 20, expected -10 to 10"), std::string::npos);
+  EXPECT_THROW(Request::from_json(nlohmann::json::parse(R"({"loras": [{"path": 3}]})")), Error);
+  EXPECT_THROW(Request::from_json(nlohmann::json::parse(R"({"checkpoint": 1})")), Error);
+}
+
 TEST(Request, ScheduleInJsonAndA1111Text) {
   Request r;
   EXPECT_EQ(r.schedule, "Automatic");

@@ -10,19 +10,21 @@
 namespace poseforge::diffusion {
 
 std::filesystem::path find_diffusers_weights(const std::filesystem::path& folder) {
-  for (const char* name : {"diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.fp16.safetensors"}) {
+  for (const char* name : {"diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.fp16.safetensors",
+                           "diffusion_pytorch_model.safetensors.index.json",
+                           "diffusion_pytorch_model.fp16.safetensors.index.json"}) {
     if (std::filesystem::is_regular_file(folder / name)) return folder / name;
   }
-  throw Error("model folder '{}': no diffusion_pytorch_model.safetensors (or .fp16.safetensors)", folder.string());
+  throw Error("model folder '{}': no diffusion_pytorch_model.safetensors (or .fp16.safetensors, or a sharded *.safetensors.index.json)",
+              folder.string());
 }
 
 void load_diffusers_weights(torch::nn::Module& module, const std::filesystem::path& weights, torch::Device device,
                             torch::Dtype dtype) {
   materialize(module, device, dtype);  // no copy of the uninitialised parameters
-  io::SafetensorsFile file(weights);
   io::LoadOptions options;
   options.source = weights.string();
-  io::load_state_dict(module, file.tensors(), options);
+  io::load_state_dict(module, io::load_tensors(weights), options);  // mapped safetensors, or the shards of an index
 }
 
 void use_channels_last(torch::nn::Module& module) {

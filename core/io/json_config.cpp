@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/io/lfs_pointer.h"
 
 namespace poseforge::io {
 
@@ -15,6 +16,7 @@ JsonConfig JsonConfig::load(const std::filesystem::path& path) {
   if (std::filesystem::is_directory(path, ec)) {
     throw Error("config '{}' is a directory, expected a JSON file", path.string());
   }
+  check_not_lfs_pointer(path, "a JSON config file");
   std::ifstream in(path);
   if (!in) throw Error("config '{}' cannot be opened (missing?)", path.string());
   std::stringstream buffer;

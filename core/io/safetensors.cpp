@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/io/atomic_write.h"
+#include "core/io/lfs_pointer.h"
 
 namespace poseforge::io {
 namespace {
@@ -61,7 +62,8 @@ std::string dtype_name(torch::ScalarType dtype) {
   return c10::toString(dtype);
 }
 
-SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : file_(MappedFile::open(path)) {
+SafetensorsFile::SafetensorsFile(const std::filesystem::path& path)
+    : file_((check_not_lfs_pointer(path, "a safetensors weights file"), MappedFile::open(path))) {
   const std::string where = "safetensors file '" + path.string() + "'";
   const std::uint64_t size = file_->size();
   if (size < 8) {

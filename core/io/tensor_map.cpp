@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include "core/checkpoints/sharded_weights.h"
 #include "core/error.h"
+#include "core/io/lfs_pointer.h"
 #include "core/io/safetensors.h"
 #include "core/io/torch_checkpoint.h"
 
@@ -19,6 +21,8 @@ TensorMap load_tensors(const std::filesystem::path& path) {
   if (std::filesystem::is_directory(path, ec)) {
     throw Error("'{}' is a directory, expected a weights file (.safetensors, .bin, .pth)", path.string());
   }
+  check_not_lfs_pointer(path, "a weights file (.safetensors, .bin, .pth, .ckpt)");
+  if (checkpoints::is_shard_index(path)) return checkpoints::load_sharded_weights(path);
   if (looks_like_safetensors(path)) return SafetensorsFile(path).tensors();
   if (looks_like_torch_checkpoint(path)) return load_torch_checkpoint(path);
   if (path.extension() == ".safetensors") return SafetensorsFile(path).tensors();  // precise error

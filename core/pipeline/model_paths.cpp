@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/paths.h"
 #include "core/pipeline/taesd_preview.h"
+#include "core/pipeline/model_files.h"
 
 namespace poseforge::pipeline {
 namespace fs = std::filesystem;
@@ -54,6 +55,32 @@ void check_component(const fs::path& folder, const std::string& what, const std:
   }
 }
 
+// The first checkpoint file in `folder` (sorted), empty when none.
+fs::path first_checkpoint(const fs::path& folder) {
+  const auto files = list_model_files(folder);
+  return files.empty() ? fs::path{} : files.front();
+}
+
+// A single-file checkpoint needs the file, and tokenizers from its config folder or the SDXL folder.
+void single_file_problems(const ModelPaths& m, const SdxlComponents& parts, std::vector<std::string>& out) {
+  if (!is_file(m.checkpoint)) {
+    out.push_back(fmt::format("SDXL checkpoint: file '{}' does not exist", m.checkpoint.string()));
+  }
+  for (const auto& [tok, folder] : {std::pair<const char*, fs::path>{"tokenizer", parts.tokenizer}, {"tokenizer_2", parts.tokenizer_2}}) {
+    for (const char* file : {"vocab.json", "merges.txt"}) {
+      if (!is_file(folder / file)) {
+        out.push_back(fmt::format("SDXL {}: '{}' is missing (a single-file checkpoint carries no tokenizer: put SDXL's "
+                                  "tokenizer/ and tokenizer_2/ folders from stabilityai/stable-diffusion-xl-base-1.0 "
+                                  "in <models>/sdxl/ or in '{}')",
+                                  tok, (folder / file).string(), (m.checkpoint.parent_path() / m.checkpoint.stem()).string()));
+      }
+    }
+  }
+  if (!m.vae_file.empty() && !is_file(m.vae_file)) {
+    out.push_back(fmt::format("VAE: file '{}' does not exist", m.vae_file.string()));
+  }
+}
+
 }  // namespace
 
 bool is_demo_model_set(const ModelPaths& paths) {
@@ -71,7 +98,7 @@ fs::path default_models_root() {
 
 fs::path find_weights(const fs::path& folder, const std::vector<std::string>& stems) {
   for (const auto& stem : stems) {
-    for (const char* suffix : {".safetensors", ".fp16.safetensors", ".bin", ".fp16.bin"}) {
+    for (const char* suffix : {".safetensors", ".fp16.safetensors", ".safetensors.index.json", ".bin", ".fp16.bin"}) {
       const auto p = folder / (stem + suffix);
       if (is_file(p)) return p;
     }
@@ -94,6 +121,11 @@ ModelPaths ModelPaths::discover(const fs::path& root) {
     const bool vit_h = m.ip_adapter.empty() || m.ip_adapter.filename().string().find("vit-h") != std::string::npos;
     m.image_encoder = vit_h ? h94 / "models" / "image_encoder" : h94 / "sdxl_models" / "image_encoder";
   }
+  for (auto [dir, name] : {std::pair<fs::path*, const char*>{&m.checkpoints_dir, "checkpoints"}, {&m.loras_dir, "loras"},
+                           {&m.vae_dir, "vae"}}) {
+    if (is_dir(root / name)) *dir = root / name;
+  }
+  if (m.sdxl.empty()) m.checkpoint = first_checkpoint(m.checkpoints_dir);  // no diffusers folder: the first file
   m.openpose = first_file({root / "openpose" / "body_pose_model.pth", root / "body_pose_model.pth",
                            root / "lllyasviel" / "Annotators" / "body_pose_model.pth", root / "Annotators" / "body_pose_model.pth",
                            root / "openpose" / "body_pose_model.safetensors"});
@@ -117,8 +149,21 @@ void SdxlComponents::apply(const SdxlComponents& o) {
 
 SdxlComponents ModelPaths::sdxl_parts() const {
   SdxlComponents parts = sdxl.empty() ? SdxlComponents{} : SdxlComponents::diffusers(sdxl);
+  if (const fs::path configs = checkpoint_configs(); !checkpoint.empty() && !configs.empty()) {
+    const SdxlComponents beside = SdxlComponents::diffusers(configs);  // tokenizers, scheduler where it has them
+    if (is_dir(beside.tokenizer)) parts.tokenizer = beside.tokenizer;
+    if (is_dir(beside.tokenizer_2)) parts.tokenizer_2 = beside.tokenizer_2;
+    if (is_file(beside.scheduler_config)) parts.scheduler_config = beside.scheduler_config;
+  }
   parts.apply(sdxl_components);
   return parts;
+}
+
+fs::path ModelPaths::checkpoint_configs() const {
+  if (!checkpoint_config.empty()) return checkpoint_config;
+  if (checkpoint.empty()) return {};
+  const fs::path beside = checkpoint.parent_path() / checkpoint.stem();
+  return is_dir(beside) ? beside : fs::path{};
 }
 
 void ModelPaths::apply(const ModelPaths& o) {
@@ -129,6 +174,11 @@ void ModelPaths::apply(const ModelPaths& o) {
   if (!o.image_encoder.empty()) image_encoder = o.image_encoder;
   if (!o.openpose.empty()) openpose = o.openpose;
   if (!o.taesd.empty()) taesd = o.taesd;
+  for (auto [mine, theirs] : {std::pair<fs::path*, const fs::path*>{&checkpoint, &o.checkpoint},
+                              {&checkpoint_config, &o.checkpoint_config}, {&vae_file, &o.vae_file},
+                              {&checkpoints_dir, &o.checkpoints_dir}, {&loras_dir, &o.loras_dir}, {&vae_dir, &o.vae_dir}}) {
+    if (!theirs->empty()) *mine = *theirs;
+  }
 }
 
 std::vector<std::string> ModelPaths::problems(bool need_ip_adapter, bool need_openpose) const {
@@ -138,7 +188,9 @@ std::vector<std::string> ModelPaths::problems(bool need_ip_adapter, bool need_op
   const bool all_parts = !parts.unet.empty() && !parts.vae.empty() && !parts.text_encoder.empty() &&
                          !parts.text_encoder_2.empty() && !parts.tokenizer.empty() && !parts.tokenizer_2.empty() &&
                          !parts.scheduler_config.empty();
-  if (sdxl.empty() && !all_parts) {
+  if (!checkpoint.empty()) {
+    single_file_problems(*this, parts, out);
+  } else if (sdxl.empty() && !all_parts) {
     out.push_back("SDXL: no diffusers folder found" + get_sdxl);
   } else if (!sdxl.empty() && !is_dir(sdxl)) {
     out.push_back(fmt::format("SDXL: folder '{}' does not exist{}", sdxl.string(), get_sdxl));
@@ -162,6 +214,10 @@ std::vector<std::string> ModelPaths::problems(bool need_ip_adapter, bool need_op
   const std::string get_cn = " (download thibaud/controlnet-openpose-sdxl-1.0 or xinsir/controlnet-openpose-sdxl-1.0)";
   if (controlnet.empty()) {
     out.push_back("ControlNet (OpenPose): no folder found" + get_cn);
+  } else if (is_file(controlnet)) {
+    // one file without config (OpenPoseXL2.safetensors): its config comes from the UNet's
+  } else if (!is_file(controlnet / "config.json") && !find_weights(controlnet, kDiffusersStems).empty()) {
+    // a folder with weights and no config.json: the same
   } else {
     check_component(controlnet, "ControlNet (OpenPose)", "config.json", kDiffusersStems, out);
   }

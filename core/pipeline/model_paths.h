@@ -30,6 +30,18 @@ struct ModelPaths {
   std::filesystem::path openpose;       // body_pose_model.pth (or a .safetensors conversion)
   SdxlComponents sdxl_components;       // per-component overrides of `sdxl` (usually all empty)
   std::filesystem::path taesd;          // optional TAESD-XL decoder for step previews (find_taesd)
+  // Single-file checkpoints (core/checkpoints): the file replaces the UNet, VAE and both text encoders of `sdxl`;
+  // tokenizers and scheduler come from checkpoint_configs() where it has them, else from `sdxl`.
+  std::filesystem::path checkpoint;         // sd_xl_base_1.0.safetensors, a fine-tune (.safetensors / .ckpt)
+  std::filesystem::path checkpoint_config;  // a diffusers-layout config folder for it (unet/config.json, ...)
+  std::filesystem::path vae_file;           // a VAE as one file (sdxl_vae.safetensors), replacing the model's own
+  std::filesystem::path checkpoints_dir;    // <models>/checkpoints: names given to --checkpoint are looked up here
+  std::filesystem::path loras_dir;          // <models>/loras: LoRA names (and <lora:name:w> prompt tags) are looked up here
+  std::filesystem::path vae_dir;            // <models>/vae: VAE names are looked up here
+
+  // checkpoint_config, else the folder named like the checkpoint beside it (checkpoints/x/ for
+  // checkpoints/x.safetensors) when it exists; empty: the shipped SDXL base configs.
+  std::filesystem::path checkpoint_configs() const;
 
   // The SDXL components: sdxl_components where set, else the diffusers layout under `sdxl`.
   SdxlComponents sdxl_parts() const;

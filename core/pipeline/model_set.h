@@ -6,6 +6,8 @@
 
 #include <torch/types.h>
 
+#include "core/checkpoints/lora_merger.h"
+#include "core/checkpoints/lora_targets.h"
 #include "core/diffusion/autoencoder_kl.h"
 #include "core/diffusion/controlnet.h"
 #include "core/diffusion/taesd.h"
@@ -36,6 +38,9 @@ struct ModelSet {
   std::optional<vision::ImagePromptEncoder> image_encoder;  // only with an IP-Adapter
   std::optional<vision::IpAdapter> ip_adapter;
   std::optional<diffusion::TinyDecoder> taesd;  // TAESD-XL step previews, when paths.taesd is set
+  // LoRAs merged into the UNet and text encoders (their names indexed on first use).
+  checkpoints::LoraMerger loras;
+  std::optional<checkpoints::LoraTargets> lora_targets;
 
   // Loads everything `paths` names (the IP-Adapter and its image encoder only when paths.ip_adapter is
   // set; OpenPose is not the engine's). `encoders_device`: where the text and image encoders start
@@ -46,6 +51,9 @@ struct ModelSet {
   // Moves the text and image encoders (not the IP-Adapter's projection, which is small) to `target`.
   // Moving them off a CUDA device also empties the CUDA caching allocator's cache (CUDA builds).
   void move_encoders(torch::Device target);
+  // Makes `choices` the merged LoRAs (LoraMerger::apply); true when weights changed (text embeddings made
+  // before are stale then). Throws Error naming the file and keys that do not fit; the weights stay as they were.
+  bool apply_loras(const std::vector<checkpoints::LoraChoice>& choices);
   bool has_ip_adapter() const { return ip_adapter.has_value(); }
 };
 

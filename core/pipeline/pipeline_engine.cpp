@@ -13,6 +13,7 @@
 #include "core/pipeline/denoise_loop.h"
 #include "core/pipeline/image_tensor.h"
 #include "core/pipeline/ip_groups.h"
+#include "core/pipeline/model_files.h"
 #include "core/pipeline/sampler_name.h"
 #include "core/pipeline/stage_error.h"
 #include "core/pipeline/step_graph.h"
@@ -162,6 +163,11 @@ std::vector<std::string> PipelineEngine::problems(const Request& request, const 
   if (!inputs.negative_image_prompt.empty() && inputs.image_prompts.empty()) {
     out.push_back("a negative image prompt was given without any image prompt");
   }
+  try {  // the checkpoint, VAE and LoRAs exist (names looked up in the models folder)
+    resolve_loras(request, with_request_models(paths_, request));
+  } catch (const Error& e) {
+    out.push_back(e.what());
+  }
   for (std::size_t i = 0; i < inputs.image_prompts.size(); ++i) {
     const auto& p = inputs.image_prompts[i];
     if (p.image.empty()) out.push_back(fmt::format("image prompt {} is an empty image", i + 1));
@@ -273,7 +279,15 @@ EngineOutput PipelineEngine::run_stages(const Request& request, const Inputs& in
     for (const auto& p : list) msg += "\n  - " + p;
     throw Error(msg);
   }
+  if (ModelPaths wanted = with_request_models(paths_, request);  // another checkpoint or VAE: reload
+      wanted.checkpoint != paths_.checkpoint || wanted.vae_file != paths_.vae_file) {
+    wanted.validate(!wanted.ip_adapter.empty(), false);
+    models_.reset();
+    *caches_ = Caches{};
+    paths_ = std::move(wanted);
+  }
   ModelSet& m = models();
+  if (m.apply_loras(resolve_loras(request, paths_))) caches_->prompt.reset();  // text encoders changed
   const auto latent_channels = m.unet->config().in_channels;
   const auto factor = m.vae->config().downscale_factor();
   if (request.width % factor != 0 || request.height % factor != 0) {
@@ -302,7 +316,7 @@ EngineOutput PipelineEngine::run_stages(const Request& request, const Inputs& in
   // 2. conditioning (cached parts) for one batch of 2 (negative, positive) or 1 without CFG
   LoopSetup setup;
   setup.cfg = request.guidance_scale > 1.0;
-  const auto& text = prompt_embeddings(request.prompt, request.negative_prompt);
+  const auto& text = prompt_embeddings(extract_lora_tags(request.prompt).prompt, request.negative_prompt);
   setup.cond.encoder_hidden_states =
       setup.cfg ? torch::cat({text.negative_prompt_embeds, text.prompt_embeds}) : text.prompt_embeds;
   setup.cond.text_embeds = setup.cfg ? torch::cat({text.negative_pooled_prompt_embeds, text.pooled_prompt_embeds})

@@ -79,6 +79,7 @@ std::vector<std::string> Request::problems() const {
     out.push_back("ip_negative_image was given without any ip_image");
   }
   if (scheduler.empty()) out.push_back("scheduler is empty");
+  model_request_problems(*this, out);
   if (schedule.empty()) out.push_back("schedule is empty");
   for (auto& p : request_text_problems(*this)) out.push_back(std::move(p));  // UTF-8, prompt weights
   if (pose_frame < 0) out.push_back(fmt::format("pose_frame is {}, expected 0 or more", pose_frame));
@@ -116,6 +117,7 @@ nlohmann::json Request::to_json() const {
   j["width"] = width;
   j["height"] = height;
   j["base64"] = base64;
+  write_model_request_keys(*this, j);
   j["schedule"] = schedule;
   if (!ip_negative_image.empty()) j["ip_negative_image"] = ip_negative_image;
   if (pose_frame != 0) j["pose_frame"] = pose_frame;
@@ -128,7 +130,7 @@ nlohmann::json Request::to_json() const {
 Request Request::from_json(const nlohmann::json& json, const std::filesystem::path& base_dir) {
   if (!json.is_object()) throw Error("a request must be a JSON object, got {}", json.type_name());
   for (const auto& [key, _] : json.items()) {
-    if (!known_keys().count(key)) throw Error("unknown request key '{}'", key);
+    if (!known_keys().count(key) && !is_model_request_key(key)) throw Error("unknown request key '{}'", key);
   }
   Request r;
   r.pose_image = resolve(get<std::string>(json, "input_image", get<std::string>(json, "image", "")), base_dir);
@@ -156,6 +158,7 @@ Request Request::from_json(const nlohmann::json& json, const std::filesystem::pa
   r.width = get<int>(json, "width", r.width);
   r.height = get<int>(json, "height", r.height);
   r.base64 = get<bool>(json, "base64", r.base64);
+  read_model_request_keys(json, base_dir, r);
   r.schedule = get<std::string>(json, "schedule", r.schedule);
   r.ip_negative_image = resolve(get<std::string>(json, "ip_negative_image", ""), base_dir);
   r.pose_frame = get<int>(json, "pose_frame", r.pose_frame);
@@ -189,6 +192,7 @@ std::string Request::a1111_parameters() const {
                      "ControlNet scale: {}, ControlNet start: {}, ControlNet end: {}",
                      steps, scheduler, guidance_scale, seed, width, height, ip_adapter_scale, controlnet_scale,
                      control_start, control_end);
+  out << model_request_a1111(*this);
   if (!schedule.empty()) out << ", Schedule type: " << schedule;
   out << image_prompts_a1111(image_prompts, ip_negative_image);
   return out.str();

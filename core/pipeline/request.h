@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/diffusion/ip_weight_type.h"
+#include "core/pipeline/request_models.h"
 
 namespace poseforge::pipeline {
 
@@ -46,6 +47,9 @@ struct Request {
   int width = 1024;                      // width (multiple of 8)
   int height = 1024;                     // height (multiple of 8)
   bool base64 = false;                   // base64: answer with base64 images (CLI JSON output)
+  std::string checkpoint;                // checkpoint: a single-file checkpoint (path, or a name in <models>/checkpoints)
+  std::string vae;                       // vae: a VAE file replacing the checkpoint's own
+  std::vector<LoraRequest> loras;        // loras: [{path, weight}] merged into the weights (also <lora:name:w> in the prompt)
   std::string schedule = "Automatic";    // schedule: Automatic, Uniform, Karras, Exponential, SGM Uniform, Model default
   std::string ip_negative_image;         // ip_negative_image: its embedding on the unconditional side (empty: zeros)
   int pose_frame = 0;                    // pose_frame: the frame of a ComfyUI POSE_KEYPOINT pose_json (0-based)

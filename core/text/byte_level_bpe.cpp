@@ -8,6 +8,7 @@
 #include <unicode/unistr.h>
 
 #include "core/error.h"
+#include "core/io/lfs_pointer.h"
 
 namespace poseforge::text {
 namespace {
@@ -30,6 +31,7 @@ void build_byte_symbols(std::string (&symbols)[256]) {
 
 ByteLevelBpe::ByteLevelBpe(const std::filesystem::path& merges_file) {
   build_byte_symbols(byte_symbols_);
+  io::check_not_lfs_pointer(merges_file, "the tokenizer's merges.txt");
   std::ifstream in(merges_file, std::ios::binary);
   if (!in) throw Error("tokenizer file '{}': cannot be opened (missing?)", merges_file.string());
   std::string line;

@@ -64,8 +64,6 @@ ClipTextOutput ClipTextModelImpl::forward(const Tensor& input_ids) {
   return out;
 }
 
-namespace {
-
 // The one key table for CLIP text checkpoints: transformers may save CLIPTextModel without the
 // "text_model." prefix, and older checkpoints carry the embeddings.position_ids buffer (an arange).
 io::TensorMap clip_text_keys(const io::TensorMap& file) {
@@ -78,13 +76,13 @@ io::TensorMap clip_text_keys(const io::TensorMap& file) {
   return out;
 }
 
-}  // namespace
 
 ClipTextModel load_clip_text_model(const std::filesystem::path& folder, torch::Device device, torch::ScalarType dtype) {
   const auto config = ClipTextConfig::from_json(io::JsonConfig::load(folder / "config.json"));
   std::filesystem::path weights;
   for (const char* name :
-       {"model.safetensors", "model.fp16.safetensors", "pytorch_model.bin", "pytorch_model.fp16.bin"}) {
+       {"model.safetensors", "model.fp16.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
+        "pytorch_model.fp16.bin"}) {
     if (std::filesystem::exists(folder / name)) {
       weights = folder / name;
       break;

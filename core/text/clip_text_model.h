@@ -10,6 +10,7 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 
+#include "core/io/tensor_map.h"
 #include "core/layers/clip_encoder.h"
 #include "core/text/clip_text_config.h"
 
@@ -61,6 +62,10 @@ class ClipTextModelImpl : public torch::nn::Module {
   ClipTextConfig config_;
 };
 TORCH_MODULE(ClipTextModel);
+
+// The transformers CLIP text keys as our module's: "text_model." added where a checkpoint was saved
+// without it, the embeddings.position_ids buffer (an arange) dropped.
+io::TensorMap clip_text_keys(const io::TensorMap& file);
 
 // Loads a transformers text-encoder folder: config.json + model.safetensors (or model.fp16.safetensors,
 // pytorch_model.bin) onto `device` in `dtype`. Checkpoints saved without the "text_model." prefix and

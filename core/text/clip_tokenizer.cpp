@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/io/lfs_pointer.h"
 #include "core/io/json_config.h"
 #include "core/text/byte_level_bpe.h"
 #include "core/text/clip_text_normalize.h"
@@ -18,6 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::unordered_map<std::string, std::int64_t> read_vocab(const fs::path& path) {
+  io::check_not_lfs_pointer(path, "the tokenizer's vocab.json");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("tokenizer file '{}': cannot be opened (missing?)", path.string());
   nlohmann::json json;

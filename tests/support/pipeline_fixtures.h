@@ -13,7 +13,7 @@ namespace poseforge::test {
 
 // Every SDXL component, the ControlNet and image encoder of the fixtures; the IP-Adapter file of
 // pipeline/ip_adapter/ when `adapter_file` is given.
-inline pipeline::ModelPaths engine_fixture_paths(const std::string& adapter_file) {
+inline pipeline::ModelPaths engine_fixture_paths(const std::string& adapter_file = "") {
   pipeline::ModelPaths p;
   p.sdxl_components.unet = fixture("unet/unet");
   p.sdxl_components.vae = fixture("vae/vae");

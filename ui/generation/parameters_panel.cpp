@@ -6,6 +6,9 @@
 #include <numeric>
 
 #include <QComboBox>
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -17,6 +20,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "ui/generation/lora_list.h"
 #include "core/error.h"
 #include "core/pipeline/sampler_name.h"
 #include "ui/generation/prompt_highlighter.h"
@@ -68,6 +72,22 @@ ParametersPanel::ParametersPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(build_prompts());
   layout->addWidget(build_sampling());
+  checkpoint_ = new QComboBox;
+  checkpoint_->setObjectName("checkpoint");
+  checkpoint_->setToolTip("The model: a single-file checkpoint from <models>/checkpoints, or the default");
+  checkpoint_->addItem("Default", QString());
+  lora_list_ = new LoraList;
+  lora_list_->setObjectName("lora_list");
+  connect(lora_list_, &LoraList::changed, this, [this] {
+    if (!updating_) emit changed();
+  });
+  connect(checkpoint_, &QComboBox::currentIndexChanged, this, [this] {
+    if (!updating_) emit changed();
+  });
+  auto* model = new QVBoxLayout;
+  model->addWidget(checkpoint_);
+  model->addWidget(lora_list_);
+  layout->addWidget(group("Model and LoRAs", model));
   layout->addWidget(build_seed());
   layout->addWidget(build_size());
   layout->addWidget(build_advanced());
@@ -304,6 +324,8 @@ pipeline::Request ParametersPanel::request() const {
   r.width = multiple_of_8(width_->value());
   r.height = multiple_of_8(height_->value());
   r.samples = samples_->value();
+  r.loras = lora_list_->loras();
+  r.checkpoint = checkpoint_->currentData().toString().toStdString();
   return r;
 }
 
@@ -344,7 +366,26 @@ void ParametersPanel::set_request(const pipeline::Request& request) {
   height_->setValue(request.height);
   sync_size_preset();
   samples_->setValue(request.samples);
+  lora_list_->set_loras(request.loras);
+  const QString checkpoint = QString::fromStdString(request.checkpoint);
+  if (checkpoint_->findData(checkpoint) < 0) checkpoint_->addItem(QFileInfo(checkpoint).completeBaseName(), checkpoint);
+  checkpoint_->setCurrentIndex(checkpoint_->findData(checkpoint));
   updating_ = false;
+}
+
+void ParametersPanel::set_models_folder(const QString& root) {
+  const QSignalBlocker block(checkpoint_);
+  const QString current = checkpoint_->currentData().toString();
+  while (checkpoint_->count() > 1) checkpoint_->removeItem(1);
+  const QDir dir(QDir(root).filePath("checkpoints"));
+  QDirIterator it(dir.path(), {"*.safetensors", "*.ckpt"}, QDir::Files, QDirIterator::Subdirectories);
+  QStringList files;
+  while (it.hasNext()) files << dir.relativeFilePath(it.next());
+  files.sort();
+  for (const QString& f : files) checkpoint_->addItem(QFileInfo(f).completeBaseName(), f);
+  if (checkpoint_->findData(current) < 0) checkpoint_->addItem(QFileInfo(current).completeBaseName(), current);
+  checkpoint_->setCurrentIndex(checkpoint_->findData(current));
+  lora_list_->set_folder(QDir(root).filePath("loras"));
 }
 
 }  // namespace poseforge::ui

@@ -18,6 +18,7 @@ class QToolButton;
 
 namespace poseforge::ui {
 
+class LoraList;
 class SliderSpinBox;
 
 // SDXL's trained aspect ratios (about one megapixel each), offered as size presets.
@@ -48,6 +49,9 @@ class ParametersPanel : public QWidget {
   // The seed a finished run used: enables "reuse last".
   void set_last_seed(std::optional<std::int64_t> seed);
   void set_advanced_open(bool open);
+  // The models folder: its checkpoints/ fill the "checkpoint" combo (first entry "Default": the SDXL folder,
+  // else the first checkpoint), its loras/ is where "Add LoRA…" starts and LoRA names are relative to.
+  void set_models_folder(const QString& root);
 
  signals:
   void changed();  // any setting edited by the user
@@ -84,6 +88,8 @@ class ParametersPanel : public QWidget {
   QSpinBox* samples_ = nullptr;
   QToolButton* advanced_toggle_ = nullptr;
   QWidget* advanced_ = nullptr;
+  LoraList* lora_list_ = nullptr;     // "lora_list": the request's LoRAs with weights
+  QComboBox* checkpoint_ = nullptr;   // "checkpoint": request.checkpoint ("" = Default)
 };
 
 }  // namespace poseforge::ui

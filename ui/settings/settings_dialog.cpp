@@ -3,6 +3,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
+#include <QDirIterator>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -134,16 +136,30 @@ void SettingsDialog::refresh_models() {
     auto* item = new QTreeWidgetItem(parts_, {name, path.empty() ? QString("not found") : qstr(path)});
     if (path.empty()) item->setForeground(1, QColor(200, 60, 60));
   };
-  add("SDXL", paths.sdxl);
-  add("  UNet", parts.unet);
-  add("  VAE", parts.vae);
-  add("  Text encoders", parts.text_encoder.empty() ? parts.text_encoder : parts.text_encoder.parent_path());
+  const std::filesystem::path& single = paths.checkpoint;  // a single-file checkpoint holds UNet, VAE, text encoders
+  add("SDXL", single.empty() ? paths.sdxl : single);
+  add("  UNet", single.empty() ? parts.unet : single);
+  add("  VAE", !paths.vae_file.empty() ? paths.vae_file : single.empty() ? parts.vae : single);
+  add("  Text encoders",
+      !single.empty() ? single : parts.text_encoder.empty() ? parts.text_encoder : parts.text_encoder.parent_path());
   add("  Tokenizers", parts.tokenizer.empty() ? parts.tokenizer : parts.tokenizer.parent_path());
   add("  Scheduler", parts.scheduler_config);
   add("ControlNet (OpenPose)", paths.controlnet);
   add("IP-Adapter", paths.ip_adapter);
   add("Image encoder", paths.image_encoder);
   add("OpenPose body model", paths.openpose);
+  if (!paths.checkpoint.empty()) add("Checkpoint (default)", paths.checkpoint);
+  for (const auto& [name, folder] : {std::pair<QString, std::filesystem::path>{"Checkpoints", paths.checkpoints_dir},
+                                     {"LoRAs", paths.loras_dir}}) {
+    QStringList files;  // the single files the parameters panel offers
+    QDirIterator it(qstr(folder), {"*.safetensors", "*.ckpt", "*.pt", "*.bin"}, QDir::Files, QDirIterator::Subdirectories);
+    while (!folder.empty() && it.hasNext()) files << QDir(qstr(folder)).relativeFilePath(it.next());
+    files.sort();
+    new QTreeWidgetItem(parts_, {name, folder.empty() ? QString("no folder")
+                                                      : QString("%1 file(s) in %2: %3")
+                                                            .arg(files.size())
+                                                            .arg(qstr(folder), files.join(", "))});
+  }
   problems_.clear();
   for (const auto& p : paths.problems(/*need_ip_adapter=*/true, /*need_openpose=*/true)) {
     problems_ << QString::fromStdString(p);

@@ -26,6 +26,7 @@
 #include "ui/window/low_vram_offer.h"
 #include "ui/settings/engine_settings.h"
 #include "ui/generation/parameters_panel.h"
+#include "ui/settings/engine_settings.h"
 #include "ui/results/plots_panel.h"
 #include "ui/results/png_metadata.h"
 #include "ui/pose_editor/pose_document.h"
@@ -93,6 +94,7 @@ MainWindow::MainWindow(std::shared_ptr<GenerationEngine> engine, QWidget* parent
   result_view_ = new ResultView;
   setCentralWidget(result_view_);
   parameters_ = new ParametersPanel;
+  parameters_->set_models_folder(QString::fromStdString(load_engine_settings().models_root.string()));
   history_ = new HistoryStrip;
   plots_ = new PlotsPanel;
   log_panel_ = new LogPanel;

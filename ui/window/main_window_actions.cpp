@@ -43,6 +43,7 @@ SettingsDialog* MainWindow::open_settings() {
 void MainWindow::apply_settings() {
   const EngineSettings settings = load_engine_settings();
   const EngineChoice choice = choose_engine(settings.models_root, settings.options);
+  parameters_->set_models_folder(QString::fromStdString(settings.models_root.string()));
   set_engine(choice.engine);
   status(QString::fromStdString(choice.message.substr(0, choice.message.find('\n'))));
 }
