@@ -127,6 +127,19 @@ TEST(A1111Parameters, ParsesPromptNegativeSettingsLorasAndControlNetUnits) {
   EXPECT_EQ(r.scheduler, "DPM++ 2M Karras");
   EXPECT_EQ(r.prompt, "a cat");
   EXPECT_TRUE(report.not_restored.empty()) << report.message();
+  // A schedule with no combined sampler name of ours goes to the schedule setting; an unknown one is reported.
+  const ForeignParameters trailing =
+      parse_a1111_parameters("a cat\nSteps: 4, Sampler: Euler, Schedule type: SGM Uniform, CFG scale: 1");
+  pipeline::Request t;
+  const RestoreReport trailing_report = apply_foreign_parameters(trailing, t);
+  EXPECT_EQ(t.scheduler, "Euler");
+  EXPECT_EQ(t.schedule, "SGM Uniform");
+  EXPECT_TRUE(trailing_report.not_restored.empty()) << trailing_report.message();
+  pipeline::Request u;
+  const RestoreReport unknown =
+      apply_foreign_parameters(parse_a1111_parameters("a cat\nSteps: 4, Sampler: Euler, Schedule type: Wobbly"), u);
+  EXPECT_EQ(u.schedule, pipeline::Request{}.schedule);
+  EXPECT_NE(unknown.message().find("Schedule type: Wobbly"), std::string::npos) << unknown.message();
   const ForeignParameters only_prompt = parse_a1111_parameters("just words, Steps: many");
   EXPECT_EQ(*only_prompt.prompt, "just words, Steps: many");
   EXPECT_FALSE(only_prompt.steps);

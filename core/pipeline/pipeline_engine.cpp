@@ -283,7 +283,7 @@ EngineOutput PipelineEngine::run_stages(const Request& request, const Inputs& in
       wanted.checkpoint != paths_.checkpoint || wanted.vae_file != paths_.vae_file) {
     wanted.validate(!wanted.ip_adapter.empty(), false);
     models_.reset();
-    *caches_ = Caches{};
+    caches_ = std::make_shared<Caches>();  // and the step graphs of the old weights
     paths_ = std::move(wanted);
   }
   ModelSet& m = models();

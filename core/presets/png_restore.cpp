@@ -53,8 +53,13 @@ void apply_sampler(const ForeignParameters& p, pipeline::Request& r, RestoreRepo
   }
   r.scheduler = *alone;
   report.restored.push_back("sampler " + *alone);
-  if (!default_schedule(schedule))
-    report.not_restored.push_back(fmt::format("Schedule type: {} (no {} {} here)", schedule, *alone, schedule));
+  if (default_schedule(schedule)) return;
+  try {  // a schedule of ours beside the sampler (Exponential, SGM Uniform, Uniform, ...)
+    r.schedule = pipeline::canonical_schedule_name(schedule);
+    report.restored.push_back("schedule " + r.schedule);
+  } catch (const Error&) {
+    report.not_restored.push_back(fmt::format("Schedule type: {} (not one of ours)", schedule));
+  }
 }
 
 template <typename T, typename F>
