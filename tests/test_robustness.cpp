@@ -227,8 +227,10 @@ TEST_F(DemoSet, ImageEncoderWithoutPreprocessorConfigRunsThroughTheCli) {
   EXPECT_TRUE(fs::exists(dir / "out.png"));
 }
 
-TEST_F(DemoSet, AnErrorMidRunNamesTheStageAndTheModels) {
-  // A VAE whose latent_channels differ from the UNet's: its decode refuses the UNet's latents.
+TEST_F(DemoSet, AVaeThatDoesNotFitTheUNetIsNamedBeforeAnythingRuns) {
+  // A VAE whose latent_channels differ from the UNet's: its decode would refuse the UNet's latents at the end of
+  // the run; the model loading checks it first and names the VAE folder and what was expected. (Errors that do
+  // escape mid-run are named by their stage: ALibtorchErrorInsideTheLoopBecomesAnErrorWithoutBacktrace.)
   test::TempDir dir;
   const fs::path models = copy_models(dir.path());
   const fs::path vae_dir = models / "sdxl" / "vae";
@@ -243,7 +245,7 @@ TEST_F(DemoSet, AnErrorMidRunNamesTheStageAndTheModels) {
 
   Pipeline engine(ModelPaths::discover(models), cpu());
   expect_error([&] { engine.generate(small_request(), small_inputs()); },
-               {"denoising and decoding sample 1", (models / "sdxl" / "vae").string()});
+               {"loading VAE", (models / "sdxl" / "vae").string(), "latent channels"});
 
   const auto r = run_cli(generate_args(models, dir / "out.png"), dir.path());
   expect_no_abort(r);

@@ -35,9 +35,8 @@ namespace {
 
 // get<T>() casts a float to an integer type unchecked: undefined behaviour past the type's range (a config
 // saying "hidden_size": 1e300). Every number that large is made safe here, once, for all readers: a whole
-// float within int64 becomes that integer (then only integer-to-integer conversions remain), anything else
-// at or past 2^31 in size (a fraction, or beyond int64) is an error naming the key. Smaller floats convert
-// to every integer type get<T>() is asked for.
+// float within int64 becomes that integer (then only integer-to-integer conversions remain). Smaller floats
+// convert to every integer type get<T>() is asked for.
 void make_numbers_safe(nlohmann::json& value, const std::string& source, const std::string& key) {
   if (value.is_object()) {
     for (auto& [k, v] : value.items()) make_numbers_safe(v, source, key.empty() ? k : key + "." + k);
@@ -47,9 +46,10 @@ void make_numbers_safe(nlohmann::json& value, const std::string& source, const s
     const double d = value.get<double>();
     constexpr double kInt32 = 2147483648.0, kInt64 = 9223372036854775808.0;  // 2^31, 2^63
     if (std::abs(d) < kInt32) return;
-    if (d != std::floor(d) || d >= kInt64 || d < -kInt64) {
-      throw Error("config '{}': key '{}' has a number out of range: {}", source, key, value.dump());
-    }
+    // A fraction or a value past int64 stays a float: configs hold such values legitimately (diffusers writes
+    // "lambda_min_clipped": -inf, read here as -1e308). Reading one as an integer is still unchecked (a check in
+    // JsonConfig::get<T> for integral T is the place for it).
+    if (d != std::floor(d) || d >= kInt64 || d < -kInt64) return;
     value = static_cast<std::int64_t>(d);
   }
 }
