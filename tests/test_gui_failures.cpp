@@ -24,6 +24,7 @@
 #include "core/presets/preset_store.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/gui_app.h"
+#include "tests/support/gui_run.h"
 #include "tests/support/standing_pose.h"
 #include "ui/generation/engine_setup.h"
 #include "ui/generation/generation_controller.h"
@@ -43,28 +44,8 @@ using poseforge::test::GuiEnv;
 
 namespace {
 
-struct RunEnd {
-  bool finished = false;
-  QString failure;
-  FinishedRun run;
-};
-
-// One generation in the window, waiting for finished or failed.
-RunEnd run_once(MainWindow& window) {
-  QSignalSpy finished(window.generation(), &GenerationController::finished);
-  QSignalSpy failed(window.generation(), &GenerationController::failed);
-  QEventLoop loop;
-  QObject::connect(window.generation(), &GenerationController::finished, &loop, &QEventLoop::quit);
-  QObject::connect(window.generation(), &GenerationController::failed, &loop, &QEventLoop::quit);
-  QTimer::singleShot(120000, &loop, &QEventLoop::quit);
-  window.generate();
-  loop.exec();
-  RunEnd end;
-  end.finished = finished.count() == 1;
-  if (end.finished) end.run = finished.at(0).at(0).value<FinishedRun>();
-  if (!failed.isEmpty()) end.failure = failed.at(0).at(0).toString();
-  return end;
-}
+using poseforge::test::run_once;
+using poseforge::test::RunEnd;
 
 // A window on the demo models under `models` (also stored as the settings' models folder), with the
 // standing pose loaded and a small, seeded request.

@@ -12,13 +12,14 @@
 #include "core/pose/pose_json.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/gui_app.h"
+#include "tests/support/gui_run.h"
 #include "tests/support/standing_pose.h"
 #include "ui/generation/engine_setup.h"
 #include "ui/generation/generation_controller.h"
-#include "ui/window/main_window.h"
 #include "ui/generation/parameters_panel.h"
 #include "ui/pose_editor/pose_panel.h"
 #include "ui/results/result_view.h"
+#include "ui/window/main_window.h"
 
 using namespace poseforge;
 using namespace poseforge::ui;
@@ -28,24 +29,13 @@ namespace {
 
 using poseforge::test::write_standing_pose;
 
-// Runs one generation in the window and returns the finished run (fails the test on timeout).
+// Runs one generation in the window and returns the finished run (fails the test on a failure or timeout).
 FinishedRun run_once(MainWindow& window, int* previews) {
-  QSignalSpy preview_spy(window.generation(), &GenerationController::preview);
-  QSignalSpy finished(window.generation(), &GenerationController::finished);
-  QSignalSpy failed(window.generation(), &GenerationController::failed);
-  QEventLoop loop;
-  QObject::connect(window.generation(), &GenerationController::finished, &loop, &QEventLoop::quit);
-  QObject::connect(window.generation(), &GenerationController::failed, &loop, &QEventLoop::quit);
-  QTimer::singleShot(120000, &loop, &QEventLoop::quit);
-  window.generate();
-  loop.exec();
-  EXPECT_EQ(failed.count(), 0) << (failed.isEmpty() ? "" : failed.at(0).at(0).toString().toStdString());
-  *previews = static_cast<int>(preview_spy.count());
-  if (finished.count() != 1) {
-    ADD_FAILURE() << "no finished run";
-    return {};
-  }
-  return finished.at(0).at(0).value<FinishedRun>();
+  const test::RunEnd end = test::run_once(window);
+  EXPECT_FALSE(end.failed) << end.failure.toStdString();
+  *previews = end.previews;
+  if (!end.finished) ADD_FAILURE() << "no finished run";
+  return end.run;
 }
 
 }  // namespace
