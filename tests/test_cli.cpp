@@ -30,6 +30,7 @@
 #include "core/text/clip_tokenizer.h"
 #include "core/vision/clip_vision_model.h"
 #include "core/vision/ip_adapter.h"
+#include "support/cli_run.h"
 #include "support/fixtures.h"
 #include "support/png_chunks.h"
 #include "support/single_file_configs.h"
@@ -41,28 +42,11 @@ namespace {
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
+using test::CliRun;
 
 // Runs the built poseforge-cli with `args`, stdout/stderr captured through files in `dir`.
 CliRun run_cli(const std::vector<std::string>& args, const fs::path& dir) {
-  std::string cmd = quote(POSEFORGE_CLI);
-  for (const auto& a : args) cmd += " " + quote(a);
-  cmd += " > " + quote((dir / "stdout.txt").string()) + " 2> " + quote((dir / "stderr.txt").string());
-  const int status = std::system(cmd.c_str());
-  CliRun r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = test::read_bytes(dir / "stdout.txt");
-  r.err = test::read_bytes(dir / "stderr.txt");
-  return r;
+  return test::run_binary(POSEFORGE_CLI, args, dir);
 }
 
 io::Image gradient_image(int w, int h) {
@@ -469,9 +453,9 @@ TEST_F(DemoModels, GenerateWithAScheduleRecordsIt) {
   EXPECT_NE(sgm.image.pixels, automatic.image.pixels);
   EXPECT_NE(sgm.text.at("parameters").find("Schedule type: SGM Uniform"), std::string::npos);
   EXPECT_EQ(nlohmann::json::parse(sgm.text.at("poseforge")).at("schedule"), "SGM Uniform");
-  const Generated lcm = generate_demo(
-      models(), dir.path(), "lcm.png",
-      {"--no-check-pose", "--scheduler", "LCM", "--schedule", "sgm_uniform", "--guidance", "1"});
+  const Generated lcm =
+      generate_demo(models(), dir.path(), "lcm.png",
+                    {"--no-check-pose", "--scheduler", "LCM", "--schedule", "sgm_uniform", "--guidance", "1"});
   ASSERT_EQ(lcm.run.code, 0) << lcm.run.err;
   EXPECT_NE(lcm.text.at("parameters").find("Sampler: LCM"), std::string::npos);
 }
@@ -569,10 +553,10 @@ TEST_F(DemoModels, ImagePromptFlagsSetTheirPromptAndReachThePng) {
   const Generated plain = generate_demo(models(), dir.path(), "plain.png", {"--no-check-pose"});
   ASSERT_EQ(plain.run.code, 0) << plain.run.err;
   io::write_png(dir / "mask.png", gradient_image(40, 40));
-  const Generated g = generate_demo(models(), dir.path(), "typed.png",
-                                    {"--no-check-pose", "--ip-type", "Style transfer", "--ip-start", "0.25",
-                                     "--ip-mask", (dir / "mask.png").string(), "--ip-negative-image",
-                                     (dir / "ip.png").string()});
+  const Generated g =
+      generate_demo(models(), dir.path(), "typed.png",
+                    {"--no-check-pose", "--ip-type", "Style transfer", "--ip-start", "0.25", "--ip-mask",
+                     (dir / "mask.png").string(), "--ip-negative-image", (dir / "ip.png").string()});
   ASSERT_EQ(g.run.code, 0) << g.run.err;
   EXPECT_NE(g.image.pixels, plain.image.pixels);
   const auto meta = nlohmann::json::parse(g.text.at("poseforge"));
@@ -585,7 +569,8 @@ TEST_F(DemoModels, ImagePromptFlagsSetTheirPromptAndReachThePng) {
   const auto& params = g.text.at("parameters");
   EXPECT_NE(params.find("IP-Adapter 1: style 0.8 (0.25-1) masked"), std::string::npos) << params;
   // a per-prompt flag needs an --ip-image before it
-  const CliRun bad = run_cli({"generate", "--ip-type", "style", "--pose-json", (dir / "pose.json").string()}, dir.path());
+  const CliRun bad =
+      run_cli({"generate", "--ip-type", "style", "--pose-json", (dir / "pose.json").string()}, dir.path());
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("--ip-type applies to the --ip-image before it"), std::string::npos) << bad.err;
 }
@@ -639,7 +624,8 @@ TEST(CliSingleFile, CheckpointTwoLorasAndScheduleRecordedInThePngAndRestored) {
   test::TempDir dir;
   const fs::path models = dir / "models";
   fs::create_directories(models / "checkpoints");
-  fs::copy_file(test::fixture("formats/single_file/sdxl_tiny.safetensors"), models / "checkpoints" / "sdxl_tiny.safetensors");
+  fs::copy_file(test::fixture("formats/single_file/sdxl_tiny.safetensors"),
+                models / "checkpoints" / "sdxl_tiny.safetensors");
   test::write_single_file_configs(models / "checkpoints" / "sdxl_tiny");  // the tiny model's configs beside it
   fs::copy(test::fixture("unet/controlnet"), models / "controlnet-openpose", fs::copy_options::recursive);
   fs::create_directories(models / "loras");
@@ -647,10 +633,28 @@ TEST(CliSingleFile, CheckpointTwoLorasAndScheduleRecordedInThePngAndRestored) {
     fs::copy_file(test::fixture(std::string("formats/lora/") + f), models / "loras" / f);
   }
   pose::save_pose_json(dir / "pose.json", person_pose(64, 64, {{0, 32, 10}, {1, 32, 20}, {2, 22, 20}, {5, 42, 20}}));
-  const std::vector<std::string> base = {"generate", "--models", models.string(), "--pose-json", (dir / "pose.json").string(),
-                                         "--prompt", "a dancer", "--steps", "3", "--seed", "7", "--width", "64",
-                                         "--height", "64", "--device", "cpu", "--no-check-pose", "--scheduler", "Euler",
-                                         "--schedule", "SGM Uniform"};
+  const std::vector<std::string> base = {"generate",
+                                         "--models",
+                                         models.string(),
+                                         "--pose-json",
+                                         (dir / "pose.json").string(),
+                                         "--prompt",
+                                         "a dancer",
+                                         "--steps",
+                                         "3",
+                                         "--seed",
+                                         "7",
+                                         "--width",
+                                         "64",
+                                         "--height",
+                                         "64",
+                                         "--device",
+                                         "cpu",
+                                         "--no-check-pose",
+                                         "--scheduler",
+                                         "Euler",
+                                         "--schedule",
+                                         "SGM Uniform"};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = base;
     args.insert(args.end(), extra.begin(), extra.end());
@@ -669,7 +673,7 @@ TEST(CliSingleFile, CheckpointTwoLorasAndScheduleRecordedInThePngAndRestored) {
   EXPECT_EQ(meta.at("schedule"), "SGM Uniform");
   EXPECT_EQ(meta.at("checkpoint"), "sdxl_tiny");
   EXPECT_EQ(meta.at("loras"), (nlohmann::json::array({{{"path", "lora_kohya"}, {"weight", 0.5}},
-                                                        {{"path", "lora_diffusers.safetensors"}, {"weight", 0.25}}})));
+                                                      {{"path", "lora_diffusers.safetensors"}, {"weight", 0.25}}})));
   // restored: the chunk as a request gives the same picture; without the LoRAs another one
   for (const char* key : {"demo_models", "pose_adherence", "sample"}) meta.erase(key);  // the CLI's extra keys
   const auto restored = pipeline::Request::from_json(meta);
