@@ -1,4 +1,6 @@
-// Fuzz harness: an OpenPose JSON file (with and without a default canvas size), then its write/read round trip.
+// Fuzz harness: a pose JSON file in any dialect import_pose_json_file reads (CMU OpenPose BODY_25/COCO-18,
+// sd-webui-openpose-editor, ComfyUI POSE_KEYPOINT frames), with and without a default canvas size and for a
+// later frame, then its write/read round trip.
 #include <cmath>
 #include <string>
 
@@ -52,7 +54,16 @@ int fuzz_pose_json(const std::uint8_t* data, std::size_t size) {
       fuzz::note(e.what());
     }
   }
-  // Hook for the other pose JSON dialects (branch `poses`): call each dialect's reader on `path` here, each in
-  // its own try/catch(const Error&), and round_trip() what it returns.
+  try {
+    pose::PoseJsonOptions options;
+    options.default_width = 640;
+    options.default_height = 480;
+    options.frame = 1;
+    const auto imported = pose::import_pose_json_file(path, options);
+    fuzz::check(imported.frame >= 0 && imported.frame < imported.frames, "the frame read is not in the file");
+    round_trip(imported.pose);
+  } catch (const Error& e) {
+    fuzz::note(e.what());
+  }
   return 0;
 }
