@@ -442,7 +442,7 @@ std::filesystem::path edited_folder(const std::filesystem::path& dir, const std:
 }
 
 pipeline::ModelSet load_set(const pipeline::ModelPaths& p) {
-  return pipeline::ModelSet::load(p, torch::kCPU, torch::kFloat32, torch::kCPU);
+  return pipeline::ModelSet::load(p, torch::kCPU, torch::kFloat32);
 }
 
 }  // namespace
