@@ -58,6 +58,7 @@ ours() {
   "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3
   "$bench" pipeline --models "$models" "${common[@]}" --runs 2
   "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --no-graph --no-warm-up
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3 --channels-last
 }
 
 memory() {

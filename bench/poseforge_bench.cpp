@@ -56,7 +56,8 @@ const char* const kUsage = R"(usage:
                          [--low-vram] [--full-preview-every 0] [--cudnn deterministic|fast]
                          [--runs 2] [--new-prompt] [--controlnet-scale 0.8] [--ip-scale 0.6]
                          [--no-graph] [--no-warm-up] [--no-taesd] [--memory auto|resident|balanced|low]
-                         [--vae-dtype auto|float32] [--memory-phases] [--lora FILE[:W][,FILE[:W]...]]
+                         [--vae-dtype auto|float32] [--memory-phases] [--channels-last]
+                         [--lora FILE[:W][,FILE[:W]...]]
       Runs pipeline::Pipeline end to end (text encoders, ControlNet + UNet with CFG, sampler, VAE decode,
       async previews) on a model folder (ModelPaths::discover layout; --make-demo writes the tiny demo
       engine models there first) with a synthetic pose image and, with --ip 1, one synthetic image
@@ -66,7 +67,8 @@ const char* const kUsage = R"(usage:
       --no-warm-up skips the load-time warm-up (default: every model once at --size); --no-taesd
       keeps the linear previews when the models folder has a TAESD-XL decoder. --memory and --vae-dtype:
       EngineOptions::memory / vae_dtype; --memory-phases logs the GPU memory peak of each stage (the
-      final peak line is then the last stage's); --lora merges LoRAs (paths or names in loras/).
+      final peak line is then the last stage's); --lora merges LoRAs (paths or names in loras/);
+      --channels-last: EngineOptions::channels_last.
 )";
 
 struct Args {

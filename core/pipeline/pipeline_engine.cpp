@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include "core/diffusion/model_loading.h"
 #include "core/diffusion/samplers/sampler.h"
 #include "core/error.h"
 #include "core/pipeline/cuda_info.h"
@@ -150,6 +151,10 @@ void PipelineEngine::load() {
       m.vae->config().force_upcast && options_.vae_dtype == "auto" && gpu_has_bfloat16(device_)) {
     m.vae->to(torch::kBFloat16);
     m.vae_dtype = torch::kBFloat16;
+  }
+  if (device_.is_cuda() && options_.channels_last) {
+    diffusion::use_channels_last(*m.unet);
+    diffusion::use_channels_last(*m.controlnet);
   }
   spdlog::info("models loaded in {:.2f} s; memory mode {} ({}); VAE in {}", seconds_since(start),
                memory_mode_name(memory_.mode), memory_.reason, dtype_name(m.vae_dtype));
