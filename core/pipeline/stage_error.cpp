@@ -65,10 +65,11 @@ void rethrow_as_stage_error(const std::string& stage, bool prefix_errors) {
 
 void throw_simulated_cuda_oom() {
   // The text of c10/cuda/CUDACachingAllocator.cpp's message (libtorch 1.13 .. 2.x).
+  // (SourceLocation, message): the one constructor both libtorch 1.13 and 2.x have.
   throw c10::OutOfMemoryError(
+      c10::SourceLocation{__func__, __FILE__, static_cast<std::uint32_t>(__LINE__)},
       "CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 23.65 GiB total capacity; 20.12 GiB already "
-      "allocated; 1.50 GiB free; 21.00 GiB reserved in total by PyTorch) (simulated by a test)",
-      "");
+      "allocated; 1.50 GiB free; 21.00 GiB reserved in total by PyTorch) (simulated by a test)");
 }
 
 }  // namespace poseforge::pipeline
