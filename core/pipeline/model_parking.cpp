@@ -26,10 +26,9 @@ ModelSwap one_model_at_a_time(ModelSet& m) {
 }
 
 ParkDenoisersOnExit::~ParkDenoisersOnExit() {
-  if (!active_) return;
   try {
-    models_.move_unet(torch::kCPU);
-    models_.move_controlnet(torch::kCPU);
+    if (unet_) models_.move_unet(torch::kCPU);
+    if (controlnet_) models_.move_controlnet(torch::kCPU);
   } catch (const std::exception&) {
     // parking only fails without pinned host memory; the next run's upload reports that
   }

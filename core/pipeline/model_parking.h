@@ -14,18 +14,18 @@ ParkPlan park_plan(MemoryMode mode);
 // the UNet runs the other way round (each a host-to-device copy of that model's weights).
 ModelSwap one_model_at_a_time(ModelSet& models);
 
-// Parks the UNet and the ControlNet when it goes out of scope, errors dropped (minimal memory after a
-// run, also a failed one).
+// Parks the ControlNet and/or the UNet when it goes out of scope, errors dropped (low and minimal
+// memory after a run, also a failed one).
 class ParkDenoisersOnExit {
  public:
-  ParkDenoisersOnExit(ModelSet& models, bool active) : models_(models), active_(active) {}
+  ParkDenoisersOnExit(ModelSet& models, bool controlnet, bool unet) : models_(models), controlnet_(controlnet), unet_(unet) {}
   ~ParkDenoisersOnExit();
   ParkDenoisersOnExit(const ParkDenoisersOnExit&) = delete;
   ParkDenoisersOnExit& operator=(const ParkDenoisersOnExit&) = delete;
 
  private:
   ModelSet& models_;
-  bool active_;
+  bool controlnet_, unet_;
 };
 
 }  // namespace poseforge::pipeline

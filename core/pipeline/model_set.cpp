@@ -109,6 +109,7 @@ ModelSet ModelSet::load(const ModelPaths& paths, torch::Device device, torch::Dt
     if (park.encoders) m.move_encoders(torch::kCPU);
     m.ip_adapter.emplace(load_part("IP-Adapter", paths.ip_adapter,
                                    [&] { return vision::load_ip_adapter(paths.ip_adapter, device, dtype); }));
+    if (park.unet) m.move_unet(device);  // the layers are made where the UNet's weights are
     check_part("IP-Adapter", paths.ip_adapter, [&] {
       m.unet->set_ip_adapter(m.ip_adapter->attention_weights());  // checks layer count and shapes
       return 0;

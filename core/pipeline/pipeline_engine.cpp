@@ -386,8 +386,7 @@ EngineOutput PipelineEngine::run_stages(const Request& request, const Inputs& in
   const ParkPlan parked = park_plan(memory_.mode);
   const bool park_controlnet = parked.controlnet && !parked.unet;
   setup.tiled_decode = parked.controlnet && device_.is_cuda();
-  const OnDevice controlnet_on_device(m, park_controlnet, device_, &ModelSet::move_controlnet);
-  const ParkDenoisersOnExit denoisers_parked_after(m, parked.unet);
+  const ParkDenoisersOnExit denoisers_parked_after(m, parked.controlnet, parked.unet);
   const ModelSwap swap = one_model_at_a_time(m);
   if (parked.unet) setup.swap = &swap;
   const auto memory_note = [this](const char* stage) {
@@ -419,7 +418,7 @@ EngineOutput PipelineEngine::run_stages(const Request& request, const Inputs& in
                     .clone();
     }
     latents = latents.to(device_) * sampler->init_noise_sigma();
-    if (park_controlnet) m.move_controlnet(device_);  // the last sample's decode parked it
+    if (park_controlnet) m.move_controlnet(device_);  // for this sample's denoising only
     auto result = run_model_stage(
         fmt::format("denoising and decoding sample {} (UNet '{}', ControlNet '{}', VAE '{}')", s + 1,
                     paths_.sdxl_parts().unet.string(), paths_.controlnet.string(), paths_.sdxl_parts().vae.string()),

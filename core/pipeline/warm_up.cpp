@@ -45,7 +45,7 @@ void warm_up(ModelSet& m, StepGraphs* graphs, int side, MemoryMode mode) {
   call.guidance = torch::full({}, 7.5, f32);
   torch::Tensor eps;
   if (parked.unet) {  // minimal: one model at a time, parked after
-    const ParkDenoisersOnExit park_after(m, true);
+    const ParkDenoisersOnExit park_after(m, true, true);
     const ModelSwap swap = one_model_at_a_time(m);
     eps = denoise_call(m.unet, m.controlnet, call, &swap);
   } else if (parked.controlnet) {  // low: the ControlNet visits for the call
