@@ -277,6 +277,7 @@ std::vector<fs::path> write_demo_diffusion_models(const fs::path& root, std::uin
     const auto enc_json = w.json(encoder_dir / "config.json", image_encoder_config());
     w.json(encoder_dir / "preprocessor_config.json", image_preprocessor_config());
     vision::ClipVisionModelWithProjection encoder(vision::ClipVisionConfig::load(enc_json));
+    diffusion::init_random(*encoder);  // its linear layers start uninitialised
     w.weights(*encoder, encoder_dir / "model.safetensors");
 
     const fs::path adapter = root / "ip-adapter" / "sdxl_models" / "ip-adapter_sdxl_vit-h.safetensors";
