@@ -42,7 +42,7 @@ std::optional<double> peft_alpha(const nlohmann::json& meta, const std::string& 
   const auto dot = layer.find('.');
   const std::string component = layer.substr(0, dot);
   const std::string module = dot == std::string::npos ? layer : layer.substr(dot + 1);
-  for (const std::string prefix : {component + ".", std::string()}) {
+  for (const std::string& prefix : {component + ".", std::string()}) {
     if (const auto it = meta.find(prefix + "alpha_pattern"); it != meta.end() && it->is_object()) {
       for (const auto& [pattern, value] : it->items()) {
         if (!value.is_number()) continue;

@@ -15,7 +15,9 @@ namespace poseforge::pipeline {
 // refreshed only for tensors changed on the GPU since the last upload (a LoRA merged while the weights
 // were there): after the first time, parking costs no copy and unparking one host-to-device copy at
 // pinned speed. Weights changed while parked (merged on the host) are uploaded as they are. Tensors on
-// the CPU when added, and everything in a libtorch without CUDA, are never parked.
+// the CPU when added, and everything in a libtorch without CUDA, are never parked. The host copies of one
+// park() share one pinned allocation (cudaHostAlloc), not one allocator block each: the caching host
+// allocator rounds every block up to a power of two and pins them one at a time.
 class ParkedWeights {
  public:
   ParkedWeights() = default;
