@@ -179,7 +179,9 @@ ModelSet& PipelineEngine::models() {
 
 std::string PipelineEngine::device_description() const {
   const std::string gpu = gpu_name(device_);
-  return fmt::format("{}{}{}, {}", device_.str(), gpu.empty() ? "" : " ", gpu, dtype_name(dtype_));
+  // The memory mode only where models can move (on the CPU every mode is resident).
+  const std::string memory = device_.is_cuda() ? fmt::format(", memory {}", memory_mode_name(memory_.mode)) : "";
+  return fmt::format("{}{}{}, {}{}", device_.str(), gpu.empty() ? "" : " ", gpu, dtype_name(dtype_), memory);
 }
 
 std::vector<std::string> PipelineEngine::problems(const Request& request, const Inputs& inputs) const {

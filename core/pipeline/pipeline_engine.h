@@ -44,7 +44,8 @@ class PipelineEngine {
   const ModelPaths& paths() const { return paths_; }
   torch::Device device() const { return device_; }
   torch::Dtype dtype() const { return dtype_; }
-  std::string device_description() const;  // "cuda:0 NVIDIA H100 80GB HBM3, float16" (GPU name when known)
+  // "cuda:0 NVIDIA H100 80GB HBM3, float16, memory resident" (GPU name when known; the memory mode on CUDA)
+  std::string device_description() const;
   const MemoryChoice& memory() const { return memory_; }  // the memory mode in use and why
 
   // Every problem of `request` with these `inputs` (request ranges, sampler name, control image, image
