@@ -11,8 +11,8 @@
 namespace poseforge::pipeline {
 
 const char* const kLowVramHint =
-    "The loaded models are kept. Try the low-VRAM mode (CLI: --low-vram; app: Settings > Low-VRAM mode), "
-    "a smaller width/height or fewer samples";
+    "The loaded models are kept. Try the low-VRAM mode (CLI: --low-vram; app: Settings > Low-VRAM mode) or, "
+    "on 6-8 GB cards, --memory minimal (Settings > GPU memory), a smaller width/height or fewer samples";
 
 bool is_out_of_memory(const std::exception& e) {
   if (dynamic_cast<const c10::OutOfMemoryError*>(&e) || dynamic_cast<const std::bad_alloc*>(&e)) return true;
