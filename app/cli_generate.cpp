@@ -107,7 +107,8 @@ const char* generate_usage() {
          "           [--ip-scale X] [--controlnet-scale X] [--control-start X] [--control-end X]\n"
          "           [--width N] [--height N] [--samples N] [--out FILE.png] [--request FILE.json] [--base64]\n"
          "           [--models DIR] [--device auto|cpu|cuda[:N]] [--dtype auto|float32|float16|bfloat16]\n"
-         "           [--check-pose | --no-check-pose] [--low-vram] [--quiet] [--request-from-png FILE.png]\n"
+         "           [--check-pose | --no-check-pose] [--low-vram] [--memory auto|resident|balanced|low] [--quiet]\n"
+         "           [--request-from-png FILE.png]\n"
          "           [--pose-frame N] [--no-pose-hands] [--no-pose-face]\n"
          "           [--checkpoint NAME|FILE] [--vae FILE] [--lora FILE|NAME[:WEIGHT]]...\n"
          "              make pictures; --request reads Segmind's IP-Adapter-OpenPose keys (flags override);\n"
@@ -203,20 +204,21 @@ int run_generate(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < result.images.size(); ++i) {
       pipeline::Request as_run = result.request;
       if (i < result.seeds.size()) as_run.seed = result.seeds[i];
-      nlohmann::json meta = result.request.to_json();
-      meta["seed"] = as_run.seed;
-      meta["sample"] = static_cast<int>(i) + 1;
-      meta["demo_models"] = demo;
+      // "poseforge": the request as run (what the app and --request restore); "poseforge_run": what this
+      // run was beside it (which sample, demo models, the pose adherence measured).
+      nlohmann::json run = {{"sample", static_cast<int>(i) + 1}, {"demo_models", demo}};
       if (detector) {
         const auto a =
             pose::check_pose_adherence(*detector, result.images[i], decoded.pose, adherence_settings(as_run));
-        meta["pose_adherence"] = a.to_json();
+        run["pose_adherence"] = a.to_json();
         adherence_list.push_back(a.to_json());
         std::fprintf(stderr, "sample %zu: %s\n", i + 1, a.message.c_str());
       }
       const fs::path file = sample_path(g.out, static_cast<int>(i), static_cast<int>(result.images.size()));
       io::write_png(file, result.images[i],
-                    {{"parameters", as_run.a1111_parameters()}, {"poseforge", io::json_text(meta)}});
+                    {{"parameters", as_run.a1111_parameters()},
+                     {"poseforge", io::json_text(as_run.to_json())},
+                     {"poseforge_run", io::json_text(run)}});
       summary["files"].push_back(file.string());
       if (g.request.base64) images.push_back(pipeline::base64_encode(read_bytes(file)));
     }

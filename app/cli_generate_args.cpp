@@ -135,6 +135,8 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
       g.check_pose = false;
     } else if (a.is("--low-vram")) {
       g.engine.low_vram = true;
+    } else if (a.is("--memory")) {
+      g.engine.memory = a.value();
     } else if (a.is("--quiet")) {
       g.progress = false;
     } else if (a.is("--checkpoint")) {

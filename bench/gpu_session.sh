@@ -3,8 +3,8 @@
 # H200): builds the engine against PyTorch's libtorch, runs the engine tests and the float16 parity
 # check, writes SDXL-size random weights in the real layouts and times PoseForge beside diffusers on
 # the same files. Every stage logs to $OUT/<stage>.log and a failed stage does not stop the others.
-# Usage: bench/gpu_session.sh CARRY STAGES...   (stages: info build test parity layout ours taesd speed eager
-# compile; BUILD_TARGETS="a b" builds only those targets)
+# Usage: bench/gpu_session.sh CARRY STAGES...   (stages: info build test parity layout ours memory lora taesd
+# speed eager compile; BUILD_TARGETS="a b" builds only those targets)
 # CARRY holds engine-deps.tar.xz (scripts/device-deps.sh), diffusers-src.tar.xz (diffusers' src/),
 # shared/{fixtures,bench,real-configs}. OUT (default /tmp/pf-out) gets the logs.
 set -uo pipefail
@@ -54,12 +54,30 @@ layout() {
 }
 
 ours() {
-  # the defaults (CUDA graphs, load-time warm-up, deterministic cuDNN), then each one left out
+  # the defaults (CUDA graphs, load-time warm-up, deterministic cuDNN; memory auto = resident on the H200)
   "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3
-  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3 --no-graph --no-warm-up
   "$bench" pipeline --models "$models" "${common[@]}" --runs 2
-  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --low-vram
-  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --full-preview-every 5
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --no-graph --no-warm-up
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3 --channels-last
+}
+
+memory() {
+  # each memory mode with the GPU memory peak of every stage, then resident with the float32 VAE
+  for mode in resident balanced low minimal; do
+    echo "--- memory $mode"
+    "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --memory "$mode" --memory-phases
+  done
+  echo "--- memory resident, float32 VAE"
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --vae-dtype float32 --memory-phases
+}
+
+lora() {
+  # a merged LoRA (rank 32 on every attention projection of the UNet) against none, same prompt
+  python3 "$src/bench/sdxl_lora.py" "$models" /tmp/pf-lora.safetensors --rank 32 || return 1
+  echo "--- no LoRA"
+  "$bench" pipeline --models "$models" "${common[@]}" --runs 3
+  echo "--- LoRA at 0.8"
+  "$bench" pipeline --models "$models" "${common[@]}" --runs 3 --lora /tmp/pf-lora.safetensors:0.8
 }
 
 taesd() {
@@ -83,10 +101,12 @@ for s in "$@"; do
   case "$s" in
     info) stage info info ;;
     build) TAIL=40 stage build build_engine ;;
-    test) TAIL=60 stage test ctest --test-dir "$build" --output-on-failure -j 4 ;;
+    test) TAIL=60 stage test ctest --test-dir "$build" --output-on-failure -j 4 ${TESTS:+-R "$TESTS"} ;;
     parity) stage parity "$bench" parity --fixtures "$POSEFORGE_FIXTURES" --dtype fp16 ;;
     layout) stage layout layout ;;
     ours) TAIL=60 stage ours ours ;;
+    memory) TAIL=80 stage memory memory ;;
+    lora) TAIL=40 stage lora lora ;;
     speed) stage speed speed ;;
     taesd) TAIL=40 stage taesd taesd ;;
     eager) stage eager python3 "$carry/shared/bench/diffusers_from_files.py" "$models" 30 1024 eager ;;

@@ -111,6 +111,10 @@ int run_pipeline_bench(const Options& o) {
   engine.device = option(o, "device", "auto");
   engine.dtype = option(o, "dtype", "auto");
   engine.low_vram = o.count("low-vram") != 0;
+  engine.memory = option(o, "memory", "auto");
+  engine.vae_dtype = option(o, "vae-dtype", "auto");
+  engine.log_memory = o.count("memory-phases") != 0;
+  engine.channels_last = o.count("channels-last") != 0;
   engine.deterministic = option(o, "cudnn", "deterministic") != "fast";
   engine.full_preview_every = int_option(o, "full-preview-every", 0);
   engine.cuda_graphs = o.count("no-graph") == 0;
@@ -128,6 +132,17 @@ int run_pipeline_bench(const Options& o) {
   request.prompt = "a dancer on a stage, studio light, detailed";
   request.negative_prompt = "blurry, lowres";
   request.pose_image = "(synthetic)";
+  // --lora FILE[:W][,FILE[:W]...]: merged before the first run (its merge time is in run 1)
+  for (std::string rest = option(o, "lora", ""); !rest.empty();) {
+    const auto comma = rest.find(',');
+    std::string item = rest.substr(0, comma);
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    pipeline::LoraRequest lora;
+    const auto colon = item.rfind(':');
+    lora.path = colon == std::string::npos ? item : item.substr(0, colon);
+    if (colon != std::string::npos) lora.weight = std::stod(item.substr(colon + 1));
+    request.loras.push_back(lora);
+  }
   pipeline::Inputs inputs;
   inputs.control_image = synthetic_pose(request.width, request.height);
   if (with_ip) inputs.image_prompts.push_back({synthetic_photo(512), 1.0});
@@ -137,10 +152,12 @@ int run_pipeline_bench(const Options& o) {
   const torch::Device device(pipe.device_description().substr(0, pipe.device_description().find_first_of(" ,")));
   fmt::print("models {}{}\ndevice {}\n", root.string(), pipeline::is_demo_model_set(paths) ? " (demo)" : "",
              pipe.device_description());
+  for (const auto& l : request.loras) fmt::print("LoRA {} at {}\n", l.path, l.weight);
   auto t = std::chrono::steady_clock::now();
   pipe.load();
   synchronize(device);
   fmt::print("model load: {:.2f} s\n", since(t));
+  fmt::print("after loading: {}\n", memory_report(device));
   reset_peak_memory(device);
 
   // 3. runs: the first encodes the prompt (and image prompt), later ones re-use the caches, unless

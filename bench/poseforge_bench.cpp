@@ -55,7 +55,9 @@ const char* const kUsage = R"(usage:
                          [--device cuda|cpu] [--scheduler "DPM++ 2M Karras"] [--ip 0|1] [--guidance 6]
                          [--low-vram] [--full-preview-every 0] [--cudnn deterministic|fast]
                          [--runs 2] [--new-prompt] [--controlnet-scale 0.8] [--ip-scale 0.6]
-                         [--no-graph] [--no-warm-up] [--no-taesd]
+                         [--no-graph] [--no-warm-up] [--no-taesd] [--memory auto|resident|balanced|low]
+                         [--vae-dtype auto|float32] [--memory-phases] [--channels-last]
+                         [--lora FILE[:W][,FILE[:W]...]]
       Runs pipeline::Pipeline end to end (text encoders, ControlNet + UNet with CFG, sampler, VAE decode,
       async previews) on a model folder (ModelPaths::discover layout; --make-demo writes the tiny demo
       engine models there first) with a synthetic pose image and, with --ip 1, one synthetic image
@@ -63,7 +65,10 @@ const char* const kUsage = R"(usage:
       --new-prompt gives every run its own prompt (and image prompt) so no run re-uses the caches.
       --no-graph runs the denoising calls eagerly (default on CUDA: replayed as CUDA graphs);
       --no-warm-up skips the load-time warm-up (default: every model once at --size); --no-taesd
-      keeps the linear previews when the models folder has a TAESD-XL decoder.
+      keeps the linear previews when the models folder has a TAESD-XL decoder. --memory and --vae-dtype:
+      EngineOptions::memory / vae_dtype; --memory-phases logs the GPU memory peak of each stage (the
+      final peak line is then the last stage's); --lora merges LoRAs (paths or names in loras/);
+      --channels-last: EngineOptions::channels_last.
 )";
 
 struct Args {
@@ -89,7 +94,7 @@ Args parse(int argc, char** argv) {
     if (key.rfind("--", 0) != 0) throw Error("unexpected argument '{}'\n{}", key, kUsage);
     key = key.substr(2);
     if (key == "graph" || key == "channels-last" || key == "low-vram" || key == "new-prompt" || key == "no-graph" ||
-        key == "no-warm-up" || key == "no-taesd") {
+        key == "no-warm-up" || key == "no-taesd" || key == "memory-phases") {
       a.options[key] = "1";
     } else if (i + 1 < argc) {
       a.options[key] = argv[++i];

@@ -229,6 +229,36 @@ TEST(Lora, FilesCarryTheFixtureRankAlphaAndTargets) {
   }
 }
 
+TEST(Lora, PeftAlphaPatternSetsOneLayersAlphaAsPeftMatchesIt) {
+  // The fixture's PEFT file with its metadata rewritten: one module gets its own alpha by pattern.
+  const auto source = fixture("formats/lora/lora_diffusers.safetensors");
+  const auto original = checkpoints::LoraFile::load(source);
+  ASSERT_GE(original.layers.size(), 2u);
+  const std::string& target = original.layers.front().name;  // "unet.down_blocks....to_q"
+  const std::string component = target.substr(0, target.find('.'));
+  const std::string module = target.substr(target.find('.') + 1);
+  // PEFT matches a pattern against the module's name: the whole name or its last dotted parts.
+  const std::string tail = module.substr(module.find('.') + 1);
+  const double base = original.layers.front().alpha, special = base * 3 + 1;
+  nlohmann::json meta = nlohmann::json::parse(io::SafetensorsFile(source).metadata().at("lora_adapter_metadata"));
+  meta[component + ".alpha_pattern"] = {{tail, special}};
+  test::TempDir dir;
+  io::write_safetensors(dir / "lora.safetensors", io::load_tensors(source), {{"lora_adapter_metadata", meta.dump()}});
+  const auto patterned = checkpoints::LoraFile::load(dir / "lora.safetensors");
+  ASSERT_EQ(patterned.layers.size(), original.layers.size());
+  for (std::size_t i = 0; i < patterned.layers.size(); ++i) {
+    const auto& layer = patterned.layers[i];
+    const bool matched = layer.name == target ||
+                         (layer.name.rfind(component + ".", 0) == 0 && layer.name.size() > tail.size() &&
+                          layer.name.compare(layer.name.size() - tail.size() - 1, tail.size() + 1, "." + tail) == 0);
+    EXPECT_DOUBLE_EQ(layer.alpha, matched ? special : original.layers[i].alpha) << layer.name;
+  }
+  // A pattern that is not a regular expression is an error naming it.
+  meta[component + ".alpha_pattern"] = {{"to_q(", special}};
+  io::write_safetensors(dir / "bad.safetensors", io::load_tensors(source), {{"lora_adapter_metadata", meta.dump()}});
+  expect_error([&] { checkpoints::LoraFile::load(dir / "bad.safetensors"); }, {"bad.safetensors", "alpha_pattern", "to_q("});
+}
+
 TEST(Lora, AllThreeLayoutsMergeAsDiffusersAndRestoreBitExactly) {
   torch::NoGradGuard no_grad;
   const auto params = test::fixture_json("formats/lora/params.json");
@@ -444,7 +474,7 @@ std::filesystem::path edited_folder(const std::filesystem::path& dir, const std:
 }
 
 pipeline::ModelSet load_set(const pipeline::ModelPaths& p) {
-  return pipeline::ModelSet::load(p, torch::kCPU, torch::kFloat32, torch::kCPU);
+  return pipeline::ModelSet::load(p, torch::kCPU, torch::kFloat32);
 }
 
 }  // namespace

@@ -25,6 +25,7 @@
 #include "core/pipeline/request_inputs.h"
 #include "core/pose/body_checkpoint.h"
 #include "core/pose/pose_adherence.h"
+#include "core/presets/png_restore.h"
 #include "core/pose/pose_json.h"
 #include "core/text/clip_text_model.h"
 #include "core/text/clip_tokenizer.h"
@@ -428,7 +429,13 @@ TEST_F(DemoModels, GenerateWritesPngWithParametersAndIsDeterministic) {
   EXPECT_EQ(meta.at("seed"), 1234);
   EXPECT_EQ(meta.at("prompt"), "a dancer on a stage");
   EXPECT_EQ(meta.at("ip_image").at(0).at("weight"), 0.8);
-  EXPECT_EQ(meta.at("demo_models"), true);
+  EXPECT_EQ(nlohmann::json::parse(a.text.at("poseforge_run")).at("demo_models"), true);
+  // The "poseforge" chunk is a request the app restores as it is (no run annotations in it).
+  const auto restored = presets::restore_from_png(dir / "a.png");
+  ASSERT_TRUE(restored);
+  EXPECT_EQ(restored->report.tool, "PoseForge");
+  EXPECT_EQ(restored->request.seed, 1234);
+  EXPECT_EQ(restored->request.prompt, "a dancer on a stage");
 
   const auto summary = nlohmann::json::parse(a.run.out);
   EXPECT_EQ(summary.at("files").at(0), (dir / "a.png").string());
@@ -473,8 +480,9 @@ TEST_F(DemoModels, GenerateScoresPoseAdherenceAndAnswersBase64) {
   const auto png = pipeline::base64_decode(summary.at("images").at(1).get<std::string>());
   ASSERT_TRUE(png);
   EXPECT_EQ(std::string(png->begin(), png->end()), test::read_bytes(dir / "p-2.png"));
-  const auto meta = nlohmann::json::parse(io::read_png_text(dir / "p-1.png").at("poseforge"));
-  EXPECT_TRUE(meta.contains("pose_adherence"));
+  const auto run = nlohmann::json::parse(io::read_png_text(dir / "p-1.png").at("poseforge_run"));
+  EXPECT_TRUE(run.contains("pose_adherence"));
+  EXPECT_EQ(run.at("sample"), 1);
   EXPECT_NE(g.run.err.find("pose adherence"), std::string::npos) << g.run.err;
 }
 
@@ -675,7 +683,6 @@ TEST(CliSingleFile, CheckpointTwoLorasAndScheduleRecordedInThePngAndRestored) {
   EXPECT_EQ(meta.at("loras"), (nlohmann::json::array({{{"path", "lora_kohya"}, {"weight", 0.5}},
                                                       {{"path", "lora_diffusers.safetensors"}, {"weight", 0.25}}})));
   // restored: the chunk as a request gives the same picture; without the LoRAs another one
-  for (const char* key : {"demo_models", "pose_adherence", "sample"}) meta.erase(key);  // the CLI's extra keys
   const auto restored = pipeline::Request::from_json(meta);
   ASSERT_EQ(restored.loras.size(), 2u);
   EXPECT_EQ(restored.loras[1], (pipeline::LoraRequest{"lora_diffusers.safetensors", 0.25}));

@@ -122,10 +122,14 @@ TEST(GuiSettings, OkStoresTheSettingsAndSwitchesTheEngine) {
   auto* device = dialog->findChild<QComboBox*>("device");
   auto* dtype = dialog->findChild<QComboBox*>("dtype");
   auto* low_vram = dialog->findChild<QCheckBox*>("low_vram");
-  ASSERT_TRUE(device && dtype && low_vram);
+  auto* memory = dialog->findChild<QComboBox*>("memory");
+  ASSERT_TRUE(device && dtype && low_vram && memory);
+  EXPECT_EQ(memory->currentData().toString(), "auto");  // the default
+  for (const char* mode : {"resident", "balanced", "low", "minimal"}) EXPECT_GE(memory->findData(mode), 0) << mode;
   EXPECT_GE(device->findData("cpu"), 0);
   device->setCurrentIndex(device->findData("cpu"));
   dtype->setCurrentIndex(dtype->findData("float32"));
+  memory->setCurrentIndex(memory->findData("balanced"));
   low_vram->setChecked(true);
   ASSERT_NE(ok_button(dialog), nullptr);
   ok_button(dialog)->click();
@@ -139,6 +143,7 @@ TEST(GuiSettings, OkStoresTheSettingsAndSwitchesTheEngine) {
   EXPECT_EQ(stored.options.device, "cpu");
   EXPECT_EQ(stored.options.dtype, "float32");
   EXPECT_TRUE(stored.options.low_vram);
+  EXPECT_EQ(stored.options.memory, "balanced");
 
   // Back to an empty folder: the demo engine again, and the status bar says why.
   std::filesystem::create_directories(dir / "empty");

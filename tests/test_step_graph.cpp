@@ -1,9 +1,18 @@
-// The denoising call replayed as a CUDA graph, and the load-time warm-up: float16 on CUDA with graphs
-// stays within float16 error of float32 on the CPU, and of the eager float16 run (fixture models).
+// The GPU engine's speed and memory features on the fixture models: the denoising call replayed as a
+// CUDA graph and the load-time warm-up (float16 on CUDA with graphs stays within float16 error of float32
+// on the CPU, and of the eager float16 run), the memory modes (parked encoders and ControlNet give the
+// resident pictures with less GPU memory) and the bfloat16 VAE.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#if defined(POSEFORGE_CUDA)
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
 #include "core/error.h"
+#include "core/pipeline/cuda_info.h"
+#include "core/pipeline/memory_mode.h"
+#include "core/pipeline/parked_weights.h"
 #include "core/pipeline/pipeline_engine.h"
 #include "core/pipeline/step_graph.h"
 #include "tests/support/fixtures.h"
@@ -14,6 +23,7 @@ namespace poseforge::test {
 namespace {
 
 using pipeline::EngineOptions;
+using pipeline::EngineOutput;
 using pipeline::Inputs;
 using pipeline::PipelineEngine;
 using pipeline::Request;
@@ -48,13 +58,22 @@ FixtureCase fixture_run() {
   return r;
 }
 
-EngineOptions options(const std::string& device, const std::string& dtype, bool graphs) {
+EngineOptions options(const std::string& device, const std::string& dtype, bool graphs,
+                      const std::string& memory = "resident") {
   EngineOptions o;
   o.device = device;
   o.dtype = dtype;
   o.cuda_graphs = graphs;
+  o.memory = memory;
   return o;
 }
+
+#if defined(POSEFORGE_CUDA)
+std::int64_t cuda_allocated_bytes() {
+  torch::cuda::synchronize();
+  return c10::cuda::CUDACachingAllocator::getDeviceStats(0).allocated_bytes[0].current;
+}
+#endif
 
 }  // namespace
 
@@ -98,6 +117,144 @@ TEST(StepGraphs, CudaFloat16WithGraphsIsWithinFloat16ErrorOfCpuFloat32) {
   const auto g2 = graphed.run(run.request, run.inputs);
   EXPECT_TRUE(check_close_abs("image after a slider move (graph vs CPU float32)", g2.images, ref2.images, 2e-2));
   EXPECT_FALSE(torch::equal(g.images, g2.images));
+}
+
+TEST(MemoryMode, AutoFollowsTheGpuSizeAndLowVramForcesLow) {
+  using pipeline::choose_memory_mode;
+  using pipeline::MemoryMode;
+  constexpr std::int64_t GiB = std::int64_t{1} << 30;
+  EXPECT_EQ(choose_memory_mode("auto", false, true, 80 * GiB).mode, MemoryMode::Resident);
+  EXPECT_EQ(choose_memory_mode("auto", false, true, 24 * GiB).mode, MemoryMode::Resident);
+  EXPECT_EQ(choose_memory_mode("auto", false, true, 16 * GiB).mode, MemoryMode::Balanced);
+  EXPECT_EQ(choose_memory_mode("auto", false, true, 15 * GiB).mode, MemoryMode::Balanced);
+  EXPECT_EQ(choose_memory_mode("auto", false, true, 12 * GiB).mode, MemoryMode::Low);
+  EXPECT_EQ(choose_memory_mode("auto", false, true, 8 * GiB).mode, MemoryMode::Minimal);
+  EXPECT_EQ(choose_memory_mode("auto", true, true, 80 * GiB).mode, MemoryMode::Low);
+  EXPECT_EQ(choose_memory_mode("minimal", true, true, 80 * GiB).mode, MemoryMode::Minimal);
+  EXPECT_EQ(choose_memory_mode("auto", false, true, 0).mode, MemoryMode::Resident);  // size unknown
+  EXPECT_NE(choose_memory_mode("auto", false, true, 16 * GiB).reason.find("16.0 GiB"), std::string::npos);
+  EXPECT_EQ(choose_memory_mode("resident", false, true, 8 * GiB).mode, MemoryMode::Resident);
+  EXPECT_EQ(choose_memory_mode("balanced", false, true, 80 * GiB).mode, MemoryMode::Balanced);
+  EXPECT_EQ(choose_memory_mode("resident", true, true, 80 * GiB).mode, MemoryMode::Low);
+  EXPECT_EQ(choose_memory_mode("low", false, false, 0).mode, MemoryMode::Resident);  // the CPU: nothing moves
+  EXPECT_EQ(choose_memory_mode("minimal", false, false, 0).mode, MemoryMode::Resident);
+  EXPECT_THROW(choose_memory_mode("tiny", false, true, 8 * GiB), Error);
+  EXPECT_THROW(PipelineEngine(engine_fixture_paths(), options("cpu", "float32", false, "most")), Error);
+}
+
+TEST(ParkedWeights, CudaRoundTripKeepsTheWeightsAndWhatChangedOnEitherSide) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  torch::NoGradGuard no_grad;
+  torch::nn::Linear linear(64, 32);
+  linear->to(torch::Device(torch::kCUDA, 0), torch::kFloat16);
+  const auto original = linear->weight.cpu().clone();
+  pipeline::ParkedWeights parked({linear.get()});
+  EXPECT_EQ(parked.bytes(), (64 * 32 + 32) * 2);
+  parked.park();
+  ASSERT_TRUE(linear->weight.is_cpu());
+  EXPECT_TRUE(linear->weight.is_pinned());
+  EXPECT_TRUE(torch::equal(linear->weight, original));
+  linear->weight.add_(1.0);  // changed while parked (a LoRA merged on the host)
+  parked.unpark();
+  ASSERT_TRUE(linear->weight.is_cuda());
+  EXPECT_TRUE(torch::equal(linear->weight.cpu(), original + 1.0));
+  linear->weight.mul_(2.0);  // changed on the GPU: copied back when parked again
+  parked.park();
+  parked.unpark();
+  EXPECT_TRUE(torch::equal(linear->weight.cpu(), (original + 1.0) * 2.0));
+  const auto x = torch::ones({1, 64}, torch::TensorOptions().dtype(torch::kFloat16).device(torch::kCUDA));
+  EXPECT_TRUE(linear->forward(x).is_cuda());
+}
+
+TEST(MemoryMode, CudaBalancedLowAndMinimalGiveTheResidentPicturesWithLessMemory) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+#if defined(POSEFORGE_CUDA)
+  FixtureCase run = fixture_run();
+  run.request.samples = 2;  // low memory parks the ControlNet after each sample's denoising
+  EngineOutput resident_out, balanced_out, low_out, minimal_out;
+  const torch::Device cuda(torch::kCUDA, 0);
+  // What parking frees: the allocated bytes with the models back on the GPU, less than with them parked.
+  const auto freed_by_parking = [&](pipeline::ModelSet& m, void (pipeline::ModelSet::*move)(torch::Device)) {
+    const auto parked = cuda_allocated_bytes();
+    (m.*move)(cuda);
+    const auto unparked = cuda_allocated_bytes();
+    (m.*move)(torch::kCPU);
+    EXPECT_EQ(cuda_allocated_bytes(), parked);  // parking again frees the same blocks
+    return unparked - parked;
+  };
+  {
+    PipelineEngine resident(engine_fixture_paths(run.adapter), options("cuda", "float16", true, "resident"));
+    resident_out = resident.run(run.request, run.inputs, {}, nullptr, true);
+    EXPECT_FALSE(resident.models().parked_encoders.parked());
+  }
+  {
+    PipelineEngine balanced(engine_fixture_paths(run.adapter), options("cuda", "float16", true, "balanced"));
+    balanced_out = balanced.run(run.request, run.inputs, {}, nullptr, true);
+    auto& m = balanced.models();
+    EXPECT_TRUE(m.parked_encoders.parked());
+    EXPECT_TRUE(m.text_encoder->parameters().front().is_cpu());
+    EXPECT_FALSE(m.parked_controlnet.parked());
+    EXPECT_GE(freed_by_parking(m, &pipeline::ModelSet::move_encoders), m.parked_encoders.bytes() * 9 / 10);
+    // A new prompt brings the encoders back for the encoding, and parks them after.
+    auto again_run = run;
+    again_run.request.prompt += " again";
+    const auto again = balanced.run(again_run.request, again_run.inputs);
+    EXPECT_TRUE(m.parked_encoders.parked());
+    EXPECT_FALSE(torch::equal(again.images, balanced_out.images));
+  }
+  {
+    PipelineEngine low(engine_fixture_paths(run.adapter), options("cuda", "float16", true, "low"));
+    low_out = low.run(run.request, run.inputs, {}, nullptr, true);
+    auto& m = low.models();
+    EXPECT_TRUE(m.parked_controlnet.parked());
+    EXPECT_TRUE(m.controlnet->parameters().front().is_cpu());
+    EXPECT_FALSE(m.parked_unet.parked());
+    EXPECT_GE(freed_by_parking(m, &pipeline::ModelSet::move_controlnet), m.parked_controlnet.bytes() * 9 / 10);
+  }
+  {
+    PipelineEngine minimal(engine_fixture_paths(run.adapter), options("cuda", "float16", true, "minimal"));
+    minimal_out = minimal.run(run.request, run.inputs, {}, nullptr, true);
+    auto& m = minimal.models();
+    EXPECT_TRUE(m.parked_unet.parked());
+    EXPECT_TRUE(m.parked_controlnet.parked());
+    EXPECT_TRUE(m.unet->parameters().front().is_cpu());
+    EXPECT_GT(m.parked_unet.bytes(), m.parked_controlnet.bytes());
+    EXPECT_GE(freed_by_parking(m, &pipeline::ModelSet::move_unet), m.parked_unet.bytes() * 9 / 10);
+  }
+  // Same weights and kernels: balanced is the resident run exactly; low runs eagerly (no graphs) and
+  // decodes in tiles, within float16 error of it.
+  ASSERT_EQ(balanced_out.step_latents.size(), 2u);
+  for (std::size_t s = 0; s < 2; ++s) {
+    for (std::size_t i = 0; i < resident_out.step_latents[s].size(); ++i) {
+      const std::string name = "sample " + std::to_string(s) + " step " + std::to_string(i) + " latents";
+      EXPECT_TRUE(torch::equal(balanced_out.step_latents[s][i], resident_out.step_latents[s][i])) << name;
+      EXPECT_TRUE(check_close(name + " (low vs resident)", low_out.step_latents[s][i], resident_out.step_latents[s][i],
+                              2e-3));
+      EXPECT_TRUE(torch::equal(minimal_out.step_latents[s][i], low_out.step_latents[s][i])) << name << " (minimal)";
+    }
+  }
+  EXPECT_TRUE(torch::equal(balanced_out.images, resident_out.images));
+  EXPECT_TRUE(check_close_abs("image (low vs resident)", low_out.images, resident_out.images, 2e-2));
+  EXPECT_TRUE(torch::equal(minimal_out.images, low_out.images));  // the same eager kernels and tiled decode
+#endif
+}
+
+TEST(VaeDtype, CudaAutoDecodesInBfloat16WhereTheGpuHasItAndFloat32OnRequest) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  const FixtureCase run = fixture_run();
+  PipelineEngine automatic(engine_fixture_paths(run.adapter), options("cuda", "float16", true));
+  EngineOptions f32_options = options("cuda", "float16", true);
+  f32_options.vae_dtype = "float32";
+  PipelineEngine f32(engine_fixture_paths(run.adapter), f32_options);
+  const bool upcast = automatic.models().vae->config().force_upcast;
+  const torch::Device cuda(torch::kCUDA, 0);
+  const auto expected = !upcast ? torch::kFloat16 : pipeline::gpu_has_bfloat16(cuda) ? torch::kBFloat16 : torch::kFloat32;
+  EXPECT_EQ(automatic.models().vae_dtype, expected);
+  EXPECT_EQ(f32.models().vae_dtype, upcast ? torch::kFloat32 : torch::kFloat16);
+  // bfloat16 keeps 8 bits of mantissa: the picture within a few grey levels of the float32 decode.
+  const auto a = automatic.run(run.request, run.inputs);
+  const auto b = f32.run(run.request, run.inputs);
+  EXPECT_TRUE(check_close_abs("image (auto VAE vs float32 VAE)", a.images, b.images, 5e-2));
 }
 
 }  // namespace poseforge::test

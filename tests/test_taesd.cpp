@@ -72,8 +72,12 @@ TEST(Taesd, CudaMatchesAutoencoderTinyDecode) {
   // float32 on the GPU: the fixture's random weights decode to values near 1e8, past float16's range
   // (on the H200 float16 gave inf/NaN there), which the real TAESD-XL weights never reach.
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  // cuDNN's float32 convolutions default to TF32 (10-bit mantissa: 4e-3 here); the parity is float32's.
+  const bool tf32 = at::globalContext().allowTF32CuDNN();
+  at::globalContext().setAllowTF32CuDNN(false);
   EXPECT_TRUE(check_close("decoded (CUDA float32)", decode(fixture("formats/taesd/taesdxl"), torch::kCUDA), expected(),
                           kNetworkTolerance));
+  at::globalContext().setAllowTF32CuDNN(tf32);
 }
 
 }  // namespace poseforge::test

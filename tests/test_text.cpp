@@ -206,6 +206,7 @@ TEST(ClipTextModel, PoolsAtFirstEosOrAtLargestIdForLegacyConfigs) {
   config.eos_token_id = 7;
   torch::manual_seed(0);
   text::ClipTextModel model(config);
+  diffusion::init_random(*model);  // its linear layers start uninitialised
   torch::NoGradGuard no_grad;
   // First 7 at position 2 (another at 4); the largest id (15) at position 3.
   const auto ids = torch::tensor({1, 3, 7, 15, 7, 0}, torch::kLong).view({1, 6});
@@ -214,6 +215,7 @@ TEST(ClipTextModel, PoolsAtFirstEosOrAtLargestIdForLegacyConfigs) {
   EXPECT_FALSE(out.text_embeds.defined());
   config.eos_token_id = 2;  // legacy: argmax of the ids
   text::ClipTextModel legacy(config);
+  diffusion::init_random(*legacy);
   out = legacy->forward(ids);
   EXPECT_TRUE(torch::equal(out.pooled[0], out.last_hidden_state[0][3]));
   EXPECT_EQ(out.hidden_states.size(), 2u);

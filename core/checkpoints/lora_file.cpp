@@ -2,6 +2,8 @@
 #include "core/checkpoints/lora_file.h"
 
 #include <map>
+#include <optional>
+#include <regex>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -30,6 +32,31 @@ nlohmann::json adapter_metadata(const std::filesystem::path& path) {
   } catch (const nlohmann::json::exception& e) {
     throw Error("LoRA '{}': metadata lora_adapter_metadata is not valid JSON: {}", path.string(), e.what());
   }
+}
+
+// PEFT's alpha for one layer ("unet.down_blocks.1....to_q"): the adapter's alpha_pattern entry whose
+// pattern matches the module's name as PEFT matches it ((.*\.)?(pattern)$), else its lora_alpha; the
+// component's own keys ("unet.alpha_pattern", "unet.lora_alpha") before a single adapter's.
+std::optional<double> peft_alpha(const nlohmann::json& meta, const std::string& layer,
+                                 const std::filesystem::path& path) {
+  const auto dot = layer.find('.');
+  const std::string component = layer.substr(0, dot);
+  const std::string module = dot == std::string::npos ? layer : layer.substr(dot + 1);
+  for (const std::string& prefix : {component + ".", std::string()}) {
+    if (const auto it = meta.find(prefix + "alpha_pattern"); it != meta.end() && it->is_object()) {
+      for (const auto& [pattern, value] : it->items()) {
+        if (!value.is_number()) continue;
+        try {
+          if (std::regex_match(module, std::regex("(.*\\.)?(" + pattern + ")"))) return value.get<double>();
+        } catch (const std::regex_error& e) {
+          throw Error("LoRA '{}': {}alpha_pattern key '{}' is not a valid pattern: {}", path.string(), prefix, pattern,
+                      e.what());
+        }
+      }
+    }
+    if (const auto it = meta.find(prefix + "lora_alpha"); it != meta.end() && it->is_number()) return it->get<double>();
+  }
+  return std::nullopt;
 }
 
 struct Parts {
@@ -91,13 +118,7 @@ LoraFile LoraFile::load(const std::filesystem::path& path) {
     if (g.alpha.defined()) {
       layer.alpha = g.alpha.to(torch::kFloat64).item<double>();
     } else if (peft) {
-      const std::string component = name.substr(0, name.find('.'));
-      for (const std::string& key : {component + ".lora_alpha", std::string("lora_alpha")}) {
-        if (meta.contains(key) && meta.at(key).is_number()) {
-          layer.alpha = meta.at(key).get<double>();
-          break;
-        }
-      }
+      if (const auto alpha = peft_alpha(meta, name, path)) layer.alpha = *alpha;
     }
     out.layers.push_back(std::move(layer));
   }

@@ -24,7 +24,9 @@ struct LoraFile {
   std::vector<LoraLayer> layers;
 
   // Reads a .safetensors (or torch) LoRA. Alpha: kohya's `<name>.alpha`; PEFT's `lora_adapter_metadata`
-  // ("<component>.lora_alpha", "lora_alpha"); else alpha = rank (scale 1, as diffusers does). Errors name the
+  // (the matching "<component>.alpha_pattern" entry, "<component>.lora_alpha", then a single adapter's
+  // "alpha_pattern" / "lora_alpha"; the rank is always the layer's own, so rank_pattern needs no lookup);
+  // else alpha = rank (scale 1, as diffusers does). Errors name the
   // file and keys: a layer with only one of down/up, keys of no LoRA kind (LoHa/LoKr/DoRA are named as such).
   static LoraFile load(const std::filesystem::path& path);
 };

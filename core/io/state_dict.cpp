@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "core/io/device_upload.h"
 
 namespace poseforge::io {
 namespace {
@@ -25,6 +26,7 @@ LoadReport load_state_dict(torch::nn::Module& module, const TensorMap& tensors, 
   LoadReport report;
   std::set<std::string> used;
   torch::NoGradGuard no_grad;
+  DeviceUpload upload;  // CUDA targets: staged through pinned buffers, asynchronously
   auto copy_into = [&](const std::string& name, torch::Tensor& target) {
     auto it = tensors.find(name);
     if (it == tensors.end()) {
@@ -37,7 +39,7 @@ LoadReport load_state_dict(torch::nn::Module& module, const TensorMap& tensors, 
                   format_shape(source.sizes()), format_shape(target.sizes()));
     }
     try {
-      target.copy_(source);
+      upload.copy(target, source);
     } catch (...) {
       rethrow_with_context(fmt::format("copying tensor '{}' from {}", name, options.source));
     }
@@ -46,6 +48,11 @@ LoadReport load_state_dict(torch::nn::Module& module, const TensorMap& tensors, 
   };
   for (auto& item : module.named_parameters(/*recurse=*/true)) copy_into(item.key(), item.value());
   for (auto& item : module.named_buffers(/*recurse=*/true)) copy_into(item.key(), item.value());
+  try {
+    upload.finish();
+  } catch (...) {
+    rethrow_with_context(fmt::format("copying the tensors of {} to the GPU", options.source));
+  }
   for (const auto& [name, _] : tensors) {
     if (!used.count(name)) report.unexpected.push_back(name);
   }

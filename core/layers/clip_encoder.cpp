@@ -14,10 +14,10 @@ using torch::Tensor;
 
 ClipAttentionImpl::ClipAttentionImpl(std::int64_t hidden_size, std::int64_t num_heads, bool causal)
     : heads_(num_heads), causal_(causal) {
-  q_proj = register_module("q_proj", tnn::Linear(hidden_size, hidden_size));
-  k_proj = register_module("k_proj", tnn::Linear(hidden_size, hidden_size));
-  v_proj = register_module("v_proj", tnn::Linear(hidden_size, hidden_size));
-  out_proj = register_module("out_proj", tnn::Linear(hidden_size, hidden_size));
+  q_proj = register_module("q_proj", diffusion::Linear(hidden_size, hidden_size));
+  k_proj = register_module("k_proj", diffusion::Linear(hidden_size, hidden_size));
+  v_proj = register_module("v_proj", diffusion::Linear(hidden_size, hidden_size));
+  out_proj = register_module("out_proj", diffusion::Linear(hidden_size, hidden_size));
 }
 
 Tensor ClipAttentionImpl::forward(const Tensor& x) {
@@ -33,8 +33,8 @@ Tensor ClipAttentionImpl::forward(const Tensor& x) {
 
 ClipMlpImpl::ClipMlpImpl(std::int64_t hidden_size, std::int64_t intermediate_size, std::string hidden_act)
     : act_(std::move(hidden_act)) {
-  fc1 = register_module("fc1", tnn::Linear(hidden_size, intermediate_size));
-  fc2 = register_module("fc2", tnn::Linear(intermediate_size, hidden_size));
+  fc1 = register_module("fc1", diffusion::Linear(hidden_size, intermediate_size));
+  fc2 = register_module("fc2", diffusion::Linear(intermediate_size, hidden_size));
 }
 
 Tensor ClipMlpImpl::forward(const Tensor& x) {

@@ -9,6 +9,8 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 
+#include "core/diffusion/layers.h"
+
 namespace poseforge::layers {
 
 struct ClipEncoderOptions {
@@ -42,7 +44,8 @@ class ClipAttentionImpl : public torch::nn::Module {
   // x: [B, S, D] -> [B, S, D]
   torch::Tensor forward(const torch::Tensor& x);
 
-  torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, out_proj{nullptr};
+  // Uninitialised until loaded (diffusion::Linear): a bigG text encoder builds in no time.
+  diffusion::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, out_proj{nullptr};
 
  private:
   std::int64_t heads_;
@@ -55,7 +58,7 @@ class ClipMlpImpl : public torch::nn::Module {
   ClipMlpImpl(std::int64_t hidden_size, std::int64_t intermediate_size, std::string hidden_act);
   torch::Tensor forward(const torch::Tensor& x);
 
-  torch::nn::Linear fc1{nullptr}, fc2{nullptr};
+  diffusion::Linear fc1{nullptr}, fc2{nullptr};
 
  private:
   std::string act_;

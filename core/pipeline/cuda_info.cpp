@@ -7,6 +7,8 @@
 #include <fstream>
 #include <vector>
 
+#include <fmt/format.h>
+
 #if defined(POSEFORGE_CUDA)
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -61,6 +63,50 @@ std::string gpu_name(const torch::Device& device) {
   } catch (const std::exception&) {
     return {};
   }
+}
+
+std::int64_t gpu_total_memory(const torch::Device& device) {
+#if defined(POSEFORGE_CUDA)
+  if (!device.is_cuda()) return 0;
+  try {
+    if (const auto* props = at::cuda::getDeviceProperties(device.has_index() ? device.index() : 0))
+      return static_cast<std::int64_t>(props->totalGlobalMem);
+  } catch (const std::exception&) {
+  }
+#else
+  (void)device;
+#endif
+  return 0;
+}
+
+bool gpu_has_bfloat16(const torch::Device& device) {
+#if defined(POSEFORGE_CUDA)
+  if (!device.is_cuda()) return false;
+  try {
+    if (const auto* props = at::cuda::getDeviceProperties(device.has_index() ? device.index() : 0))
+      return props->major >= 8;
+  } catch (const std::exception&) {
+  }
+#else
+  (void)device;
+#endif
+  return false;
+}
+
+std::string gpu_memory_phase(const torch::Device& device) {
+#if defined(POSEFORGE_CUDA)
+  if (!device.is_cuda()) return {};
+  const int index = device.has_index() ? device.index() : 0;
+  const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(index);
+  const std::size_t all = 0;  // StatType::AGGREGATE (its namespace moved between libtorch versions)
+  c10::cuda::CUDACachingAllocator::resetPeakStats(index);
+  constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+  return fmt::format("peak {:.2f} GiB, now {:.2f} GiB allocated", stats.allocated_bytes[all].peak / kGiB,
+                     stats.allocated_bytes[all].current / kGiB);
+#else
+  (void)device;
+  return {};
+#endif
 }
 
 void release_cached_gpu_memory(const torch::Device& device) {

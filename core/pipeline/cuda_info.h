@@ -2,6 +2,7 @@
 // name and releasing the caching allocator's unused memory.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include <torch/types.h>
@@ -13,6 +14,15 @@ namespace poseforge::pipeline {
 // /proc/driver/nvidia/gpus/*/information (PCI order, used when all GPUs are the same model or
 // CUDA_DEVICE_ORDER=PCI_BUS_ID). Never throws.
 std::string gpu_name(const torch::Device& device);
+
+// Total memory of the GPU behind `device` in bytes; 0 for the CPU or a libtorch without CUDA.
+std::int64_t gpu_total_memory(const torch::Device& device);
+// Whether the GPU computes in bfloat16 natively (compute capability 8.0 and later); false for the CPU.
+bool gpu_has_bfloat16(const torch::Device& device);
+
+// "peak 12.31 GiB, now 8.02 GiB allocated": the caching allocator's peak since the last call (which it
+// then resets) and what is allocated now; empty for the CPU or a libtorch without CUDA.
+std::string gpu_memory_phase(const torch::Device& device);
 
 // Returns the CUDA caching allocator's cached, unused blocks to the driver (after moving models off
 // the GPU); a no-op for the CPU or a libtorch without CUDA.

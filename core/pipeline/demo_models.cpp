@@ -249,10 +249,12 @@ std::vector<fs::path> write_demo_diffusion_models(const fs::path& root, std::uin
     const auto te =
         w.json(sdxl / "text_encoder" / "config.json", text_config("CLIPTextModel", "quick_gelu", vocab, bos, eos));
     text::ClipTextModel te_model(text::ClipTextConfig::from_json(io::JsonConfig::load(te)));
+    diffusion::init_random(*te_model);  // its linear layers start uninitialised
     w.weights(*te_model, sdxl / "text_encoder" / "model.safetensors");
     const auto te2 = w.json(sdxl / "text_encoder_2" / "config.json",
                             text_config("CLIPTextModelWithProjection", "gelu", vocab, bos, eos));
     text::ClipTextModel te2_model(text::ClipTextConfig::from_json(io::JsonConfig::load(te2)));
+    diffusion::init_random(*te2_model);
     w.weights(*te2_model, sdxl / "text_encoder_2" / "model.safetensors");
 
     const auto unet_json = w.json(sdxl / "unet" / "config.json", unet_config());
@@ -275,6 +277,7 @@ std::vector<fs::path> write_demo_diffusion_models(const fs::path& root, std::uin
     const auto enc_json = w.json(encoder_dir / "config.json", image_encoder_config());
     w.json(encoder_dir / "preprocessor_config.json", image_preprocessor_config());
     vision::ClipVisionModelWithProjection encoder(vision::ClipVisionConfig::load(enc_json));
+    diffusion::init_random(*encoder);  // its linear layers start uninitialised
     w.weights(*encoder, encoder_dir / "model.safetensors");
 
     const fs::path adapter = root / "ip-adapter" / "sdxl_models" / "ip-adapter_sdxl_vit-h.safetensors";

@@ -45,9 +45,10 @@ void DenoiseLoop::check_cancel() const {
   if (cancel_ && cancel_->load()) throw Cancelled();
 }
 
-torch::Tensor DenoiseLoop::decode_on_device(const torch::Tensor& latents) const {
+torch::Tensor DenoiseLoop::decode_on_device(const torch::Tensor& latents, bool tiled) const {
   auto& vae = models_.vae;
-  return decoded_to_unit_hwc_on_device(vae->decode(vae->unscale_latents(latents.to(models_.vae_dtype))));
+  const auto z = vae->unscale_latents(latents.to(models_.vae_dtype));
+  return decoded_to_unit_hwc_on_device(tiled ? vae->decode_tiled(z) : vae->decode(z));
 }
 
 torch::Tensor DenoiseLoop::step_preview(const torch::Tensor& latents) const {
@@ -103,7 +104,7 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
     call.control_scale = cond_scales_[i];
     if (setup_.cfg) call.guidance = setup_.guidance;
     const torch::Tensor eps = setup_.graphs ? setup_.graphs->run(models_.unet, models_.controlnet, call)
-                                            : denoise_call(models_.unet, models_.controlnet, call);
+                                            : denoise_call(models_.unet, models_.controlnet, call, setup_.swap);
     if (call.control.defined()) result.controlnet_batches.push_back(input.size(0));
     result.unet_batches.push_back(input.size(0));
     // 4. sampler update (float32 latents)
@@ -137,9 +138,11 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
     }
   }
   check_cancel();
-  torch::Tensor image = decode_on_device(latents);  // queued before waiting for the last previews
+  if (setup_.after_denoising) setup_.after_denoising();
+  const bool tiled = setup_.tiled_decode;
+  torch::Tensor image = decode_on_device(latents, tiled);  // queued before waiting for the last previews
   readback.flush();
-  const DecodeFn decode = [this](const torch::Tensor& z) { return decode_on_device(z); };
+  const DecodeFn decode = [this, tiled](const torch::Tensor& z) { return decode_on_device(z, tiled); };
   result.image = checked_decode(models_, latents, std::move(image), decode, sample, result.notes);
   return result;
 }

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "core/diffusion/samplers/sampler.h"
 #include "core/pipeline/model_set.h"
 #include "core/pipeline/pipeline.h"
+#include "core/pipeline/step_graph.h"
 
 namespace poseforge::pipeline {
 
@@ -29,6 +31,9 @@ struct LoopSetup {
   const IpLoopConditioning* ip = nullptr;         // image prompt groups: cond.ip_groups gets their scales per call
   StepGraphs* graphs = nullptr;                   // set: each call replays a CUDA graph (CUDA only)
   bool taesd_previews = false;                    // previews by models.taesd (else the linear preview)
+  bool tiled_decode = false;                      // the final decode in tiles (AutoencoderKL::decode_tiled)
+  std::function<void()> after_denoising;          // called after the last model call, before the decode
+  const ModelSwap* swap = nullptr;                // minimal memory: one model on the GPU at a time (no graphs)
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 
@@ -64,7 +69,7 @@ class DenoiseLoop {
   // latents [1, C, h, w] (UNet space) -> VAE -> [1, H, W, 3] float32 in [0, 1] on the CPU.
   torch::Tensor decode(const torch::Tensor& latents) const;
   // The same, [1, H, W, 3] float32 in [0, 1] left on the device (no host sync).
-  torch::Tensor decode_on_device(const torch::Tensor& latents) const;
+  torch::Tensor decode_on_device(const torch::Tensor& latents, bool tiled = false) const;
 
  private:
   void check_cancel() const;

@@ -14,12 +14,20 @@
 #include "core/diffusion/unet_2d_condition.h"
 #include "core/io/scheduler_config.h"
 #include "core/pipeline/model_paths.h"
+#include "core/pipeline/parked_weights.h"
 #include "core/text/clip_text_model.h"
 #include "core/text/sdxl_prompt_encoder.h"
 #include "core/vision/image_prompt.h"
 #include "core/vision/ip_adapter.h"
 
 namespace poseforge::pipeline {
+
+// Which models go to pinned host memory as soon as they are loaded (so a small GPU never holds them all).
+struct ParkPlan {
+  bool encoders = false;    // text and image encoders
+  bool controlnet = false;
+  bool unet = false;
+};
 
 // Loaded once, kept between generations. Modules are in eval mode; the caller runs them under
 // NoGradGuard. Not thread-safe: one generation at a time.
@@ -41,16 +49,20 @@ struct ModelSet {
   // LoRAs merged into the UNet and text encoders (their names indexed on first use).
   checkpoints::LoraMerger loras;
   std::optional<checkpoints::LoraTargets> lora_targets;
+  ParkedWeights parked_encoders, parked_controlnet, parked_unet;  // filled on their first park
 
   // Loads everything `paths` names (the IP-Adapter and its image encoder only when paths.ip_adapter is
-  // set; OpenPose is not the engine's). `encoders_device`: where the text and image encoders start
-  // (the CPU in low-VRAM mode). Throws Error naming the component and file that failed.
-  static ModelSet load(const ModelPaths& paths, torch::Device device, torch::Dtype dtype,
-                       torch::Device encoders_device);
+  // set; OpenPose is not the engine's) onto `device`, parking what `park` names right after each
+  // component (a single-file checkpoint: after the whole file). Throws Error naming the component and
+  // file that failed.
+  static ModelSet load(const ModelPaths& paths, torch::Device device, torch::Dtype dtype, const ParkPlan& park = {});
 
-  // Moves the text and image encoders (not the IP-Adapter's projection, which is small) to `target`.
-  // Moving them off a CUDA device also empties the CUDA caching allocator's cache (CUDA builds).
+  // The text and image encoders (not the IP-Adapter's projection, which is small) parked in pinned
+  // host memory (`target` the CPU) or back on `device` (ParkedWeights). A no-op off CUDA.
   void move_encoders(torch::Device target);
+  // The ControlNet and the UNet (with its IP-Adapter layers) likewise (low and minimal memory modes).
+  void move_controlnet(torch::Device target);
+  void move_unet(torch::Device target);
   // Makes `choices` the merged LoRAs (LoraMerger::apply); true when weights changed (text embeddings made
   // before are stale then). Throws Error naming the file and keys that do not fit; the weights stay as they were.
   bool apply_loras(const std::vector<checkpoints::LoraChoice>& choices);

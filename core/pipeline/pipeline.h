@@ -23,7 +23,20 @@ struct EngineOptions {
   std::string device = "auto";  // "auto" (CUDA when available, else CPU), "cpu", "cuda", "cuda:N"
   std::string dtype = "auto";   // "auto" (float16 on CUDA, float32 on CPU), "float32", "float16", "bfloat16"
   bool deterministic = true;    // same request + seed => same pixels on the same device (cuDNN deterministic)
-  bool low_vram = false;        // text and image encoders leave the GPU after encoding
+  bool low_vram = false;        // memory "low" (kept for the settings and --low-vram)
+  // GPU memory use: "resident" (every model stays on the GPU: fastest), "balanced" (the text and image
+  // encoders wait in pinned host memory between encodes: about 2.7 GiB less for SDXL + IP-Adapter),
+  // "low" (balanced, and the ControlNet off the GPU between runs, no CUDA graphs, the VAE decoded in
+  // tiles), "minimal" (low, and only the running model of ControlNet and UNet on the GPU: each call
+  // uploads them in turn), "auto" (resident on GPUs of 20 GiB or more, balanced from 14 GiB, low from
+  // 11 GiB, else minimal). memory_mode.h.
+  std::string memory = "auto";
+  // The VAE where its config asks for float32 (force_upcast, SDXL's): "auto" runs it in bfloat16 on
+  // GPUs that have it (half float32's memory and time; a NaN picture is still decoded again in float32),
+  // "float32" as the config asks.
+  std::string vae_dtype = "auto";
+  bool channels_last = false;   // CUDA: UNet and ControlNet convolution weights stored NHWC (cuDNN's own layout)
+  bool log_memory = false;      // CUDA: log the GPU memory peak of each stage (resets the allocator's peak)
   int full_preview_every = 0;   // 0: cheap latent->RGB preview each step; K > 0: a VAE decode every K steps
   bool long_prompts = true;     // > 75 tokens: 75-token chunks (off: truncate as diffusers)
   bool prompt_weighting = true; // A1111 (word:1.3) syntax

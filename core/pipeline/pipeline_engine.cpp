@@ -2,11 +2,14 @@
 #include "core/pipeline/pipeline_engine.h"
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include "core/diffusion/model_loading.h"
 #include "core/diffusion/samplers/sampler.h"
 #include "core/error.h"
 #include "core/pipeline/cuda_info.h"
@@ -14,6 +17,7 @@
 #include "core/pipeline/image_tensor.h"
 #include "core/pipeline/ip_groups.h"
 #include "core/pipeline/model_files.h"
+#include "core/pipeline/model_parking.h"
 #include "core/pipeline/sampler_name.h"
 #include "core/pipeline/stage_error.h"
 #include "core/pipeline/step_graph.h"
@@ -56,28 +60,36 @@ const char* dtype_name(torch::Dtype dtype) {
   }
 }
 
-// Low-VRAM mode: the encoders are on the GPU for the lifetime of this object, back on the CPU after
-// (also when encoding fails, so a failed run leaves the GPU as the next one expects it).
-class EncodersOnDevice {
+// Balanced and low memory: the encoders (or the ControlNet) are on the GPU for the lifetime of this
+// object, parked in host memory after (also when a stage fails, so a failed run leaves the GPU as the
+// next one expects it).
+class OnDevice {
  public:
-  EncodersOnDevice(ModelSet& models, bool low_vram, torch::Device device) : models_(models), active_(low_vram) {
-    if (active_) models_.move_encoders(device);
+  using Move = void (ModelSet::*)(torch::Device);
+  OnDevice(ModelSet& models, bool active, torch::Device device, Move move)
+      : models_(models), active_(active), move_(move) {
+    if (active_) (models_.*move_)(device);
   }
-  ~EncodersOnDevice() {
+  ~OnDevice() {
     if (!active_) return;
     try {
-      models_.move_encoders(torch::kCPU);
+      (models_.*move_)(torch::kCPU);
     } catch (const std::exception&) {
-      // moving to the CPU only fails without host memory; the next run's move reports that
+      // parking only fails without pinned host memory; the next run's move reports that
     }
   }
-  EncodersOnDevice(const EncodersOnDevice&) = delete;
-  EncodersOnDevice& operator=(const EncodersOnDevice&) = delete;
+  OnDevice(const OnDevice&) = delete;
+  OnDevice& operator=(const OnDevice&) = delete;
 
  private:
   ModelSet& models_;
   bool active_;
+  Move move_;
 };
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 bool same_image(const io::Image& a, const io::Image& b) {
   return a.width == b.width && a.height == b.height && a.channels == b.channels && a.pixels == b.pixels;
@@ -122,20 +134,42 @@ PipelineEngine::PipelineEngine(ModelPaths paths, EngineOptions options)
   paths_.validate(/*need_ip_adapter=*/!paths_.ip_adapter.empty(), /*need_openpose=*/false);
   device_ = choose_device(options_.device);
   dtype_ = choose_dtype(options_.dtype, device_);
+  memory_ = choose_memory_mode(options_.memory, options_.low_vram, device_.is_cuda(), gpu_total_memory(device_));
+  if (options_.vae_dtype != "auto" && options_.vae_dtype != "float32")
+    throw Error("VAE dtype '{}' is not valid (auto, float32)", options_.vae_dtype);
 }
 
 void PipelineEngine::load() {
   if (models_) return;
-  const torch::Device encoders = options_.low_vram ? torch::Device(torch::kCPU) : device_;
+  const auto start = std::chrono::steady_clock::now();
+  const ParkPlan plan = park_plan(memory_.mode);
   models_.emplace(run_stage(fmt::format("loading the models ({} onto {})", paths_.sdxl.string(), device_.str()),
-                            [&] { return ModelSet::load(paths_, device_, dtype_, encoders); }));
+                            [&] { return ModelSet::load(paths_, device_, dtype_, plan); }));
+  ModelSet& m = *models_;
+  // SDXL's VAE asks for float32 (float16 overflows); bfloat16 has float32's range at half the memory.
+  if (device_.is_cuda() && m.vae_dtype == torch::kFloat32 && dtype_ != torch::kFloat32 &&
+      m.vae->config().force_upcast && options_.vae_dtype == "auto" && gpu_has_bfloat16(device_)) {
+    m.vae->to(torch::kBFloat16);
+    m.vae_dtype = torch::kBFloat16;
+  }
+  if (device_.is_cuda() && options_.channels_last) {
+    diffusion::use_channels_last(*m.unet);
+    diffusion::use_channels_last(*m.controlnet);
+  }
+  spdlog::info("models loaded in {:.2f} s; memory mode {} ({}); VAE in {}", seconds_since(start),
+               memory_mode_name(memory_.mode), memory_.reason, dtype_name(m.vae_dtype));
   if (device_.is_cuda() && options_.warm_up_side > 0) {
-    warm_up(*models_, graphs(), options_.warm_up_side, options_.low_vram);
+    const auto warm = std::chrono::steady_clock::now();
+    warm_up(m, graphs(), options_.warm_up_side, memory_.mode);
+    spdlog::info("warm-up at {0}x{0} in {1:.2f} s", options_.warm_up_side, seconds_since(warm));
   }
 }
 
 StepGraphs* PipelineEngine::graphs() {
-  return options_.cuda_graphs && StepGraphs::supported(device_) ? &caches_->graphs : nullptr;
+  // Low and minimal memory move the ControlNet's weights: a graph would replay their old addresses.
+  return options_.cuda_graphs && !park_plan(memory_.mode).controlnet && StepGraphs::supported(device_)
+             ? &caches_->graphs
+             : nullptr;
 }
 
 ModelSet& PipelineEngine::models() {
@@ -145,7 +179,9 @@ ModelSet& PipelineEngine::models() {
 
 std::string PipelineEngine::device_description() const {
   const std::string gpu = gpu_name(device_);
-  return fmt::format("{}{}{}, {}", device_.str(), gpu.empty() ? "" : " ", gpu, dtype_name(dtype_));
+  // The memory mode only where models can move (on the CPU every mode is resident).
+  const std::string memory = device_.is_cuda() ? fmt::format(", memory {}", memory_mode_name(memory_.mode)) : "";
+  return fmt::format("{}{}{}, {}{}", device_.str(), gpu.empty() ? "" : " ", gpu, dtype_name(dtype_), memory);
 }
 
 std::vector<std::string> PipelineEngine::problems(const Request& request, const Inputs& inputs) const {
@@ -198,7 +234,7 @@ const text::SdxlPromptEmbeddings& PipelineEngine::prompt_embeddings(const std::s
   auto e = run_model_stage(fmt::format("encoding the prompt (text encoders '{}', '{}')", parts.text_encoder.string(),
                                        parts.text_encoder_2.string()),
                            [&] {
-                             const EncodersOnDevice on_device(m, options_.low_vram, device_);
+                             const OnDevice on_device(m, memory_.mode != MemoryMode::Resident, device_, &ModelSet::move_encoders);
                              auto out = m.prompt_encoder->encode(
                                  prompt, negative.empty() ? std::nullopt : std::optional<std::string>(negative), opts);
                              for (auto* t : {&out.prompt_embeds, &out.pooled_prompt_embeds, &out.negative_prompt_embeds,
@@ -235,7 +271,7 @@ torch::Tensor PipelineEngine::image_tokens(const std::vector<Inputs::ImagePrompt
       fmt::format("encoding the image prompts (image encoder '{}', IP-Adapter '{}')", paths_.image_encoder.string(),
                   paths_.ip_adapter.string()),
       [&] {
-        const EncodersOnDevice on_device(m, options_.low_vram, device_);
+        const OnDevice on_device(m, memory_.mode != MemoryMode::Resident, device_, &ModelSet::move_encoders);
         return m.image_encoder->image_tokens_cfg(list, *m.ip_adapter, negative.empty() ? nullptr : &negative)
             .to(device_, dtype_);
       });
@@ -347,6 +383,23 @@ EngineOutput PipelineEngine::run_stages(const Request& request, const Inputs& in
   setup.full_preview_every = options_.full_preview_every;
   setup.graphs = graphs();
   setup.taesd_previews = options_.taesd_previews;
+  // Low memory: the ControlNet is on the GPU for the denoising only (parked before the decode); minimal:
+  // ControlNet and UNet take turns on the GPU, and both leave before the decode.
+  const ParkPlan parked = park_plan(memory_.mode);
+  const bool park_controlnet = parked.controlnet && !parked.unet;
+  setup.tiled_decode = parked.controlnet && device_.is_cuda();
+  const ParkDenoisersOnExit denoisers_parked_after(m, parked.controlnet, parked.unet);
+  const ModelSwap swap = one_model_at_a_time(m);
+  if (parked.unet) setup.swap = &swap;
+  const auto memory_note = [this](const char* stage) {
+    if (options_.log_memory && device_.is_cuda()) spdlog::info("GPU memory, {}: {}", stage, gpu_memory_phase(device_));
+  };
+  memory_note("conditioning (prompt, image prompts, control image)");
+  setup.after_denoising = [&m, &memory_note, parked] {
+    memory_note("denoising");
+    if (parked.controlnet) m.move_controlnet(torch::kCPU);
+    if (parked.unet) m.move_unet(torch::kCPU);
+  };
 
   // 3. seeds and start latents, then the loop per sample
   std::int64_t seed = request.seed;
@@ -367,10 +420,12 @@ EngineOutput PipelineEngine::run_stages(const Request& request, const Inputs& in
                     .clone();
     }
     latents = latents.to(device_) * sampler->init_noise_sigma();
+    if (park_controlnet) m.move_controlnet(device_);  // for this sample's denoising only
     auto result = run_model_stage(
         fmt::format("denoising and decoding sample {} (UNet '{}', ControlNet '{}', VAE '{}')", s + 1,
                     paths_.sdxl_parts().unet.string(), paths_.controlnet.string(), paths_.sdxl_parts().vae.string()),
         [&] { return loop.run(latents, noise, s, request.samples, keep_step_latents); });
+    memory_note("VAE decode");
     images.push_back(result.image);
     for (auto& note : result.notes) out.notes.push_back(std::move(note));
     out.step_seconds = std::move(result.step_seconds);

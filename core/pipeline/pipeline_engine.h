@@ -11,6 +11,7 @@
 
 #include <torch/types.h>
 
+#include "core/pipeline/memory_mode.h"
 #include "core/pipeline/model_set.h"
 #include "core/pipeline/pipeline.h"
 
@@ -43,7 +44,9 @@ class PipelineEngine {
   const ModelPaths& paths() const { return paths_; }
   torch::Device device() const { return device_; }
   torch::Dtype dtype() const { return dtype_; }
-  std::string device_description() const;  // "cuda:0 NVIDIA H100 80GB HBM3, float16" (GPU name when known)
+  // "cuda:0 NVIDIA H100 80GB HBM3, float16, memory resident" (GPU name when known; the memory mode on CUDA)
+  std::string device_description() const;
+  const MemoryChoice& memory() const { return memory_; }  // the memory mode in use and why
 
   // Every problem of `request` with these `inputs` (request ranges, sampler name, control image, image
   // prompts without an adapter, initial_latents size), without loading or running any model.
@@ -78,6 +81,7 @@ class PipelineEngine {
   EngineOptions options_;
   torch::Device device_ = torch::kCPU;
   torch::Dtype dtype_ = torch::kFloat32;
+  MemoryChoice memory_;
   std::optional<ModelSet> models_;
   std::shared_ptr<Caches> caches_;
 };

@@ -11,8 +11,8 @@
 namespace poseforge::pipeline {
 
 const char* const kLowVramHint =
-    "The loaded models are kept. Try the low-VRAM mode (CLI: --low-vram; app: Settings > Low-VRAM mode), "
-    "a smaller width/height or fewer samples";
+    "The loaded models are kept. Try the low-VRAM mode (CLI: --low-vram; app: Settings > Low-VRAM mode) or, "
+    "on 6-8 GB cards, --memory minimal (Settings > GPU memory), a smaller width/height or fewer samples";
 
 bool is_out_of_memory(const std::exception& e) {
   if (dynamic_cast<const c10::OutOfMemoryError*>(&e) || dynamic_cast<const std::bad_alloc*>(&e)) return true;
@@ -65,10 +65,11 @@ void rethrow_as_stage_error(const std::string& stage, bool prefix_errors) {
 
 void throw_simulated_cuda_oom() {
   // The text of c10/cuda/CUDACachingAllocator.cpp's message (libtorch 1.13 .. 2.x).
+  // (SourceLocation, message): the one constructor both libtorch 1.13 and 2.x have.
   throw c10::OutOfMemoryError(
+      c10::SourceLocation{__func__, __FILE__, static_cast<std::uint32_t>(__LINE__)},
       "CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 23.65 GiB total capacity; 20.12 GiB already "
-      "allocated; 1.50 GiB free; 21.00 GiB reserved in total by PyTorch) (simulated by a test)",
-      "");
+      "allocated; 1.50 GiB free; 21.00 GiB reserved in total by PyTorch) (simulated by a test)");
 }
 
 }  // namespace poseforge::pipeline

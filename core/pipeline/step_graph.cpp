@@ -70,12 +70,15 @@ void fill_groups(diffusion::IpConditioning& dst, const diffusion::IpConditioning
 }  // namespace
 
 torch::Tensor denoise_call(diffusion::UNet2DConditionModel& unet, diffusion::ControlNetModel& controlnet,
-                           const CallInputs& in) {
+                           const CallInputs& in, const ModelSwap* swap) {
   torch::Tensor eps;
   if (in.control.defined()) {
+    if (swap && swap->before_controlnet) swap->before_controlnet();
     const auto residuals = controlnet->forward(in.input, in.cond, in.control, in.control_scale);
+    if (swap && swap->before_unet) swap->before_unet();
     eps = unet->forward(in.input, in.cond, &residuals);
   } else {
+    if (swap && swap->before_unet) swap->before_unet();
     eps = unet->forward(in.input, in.cond);
   }
   eps = eps.to(torch::kFloat32);

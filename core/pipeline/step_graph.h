@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,10 +25,16 @@ struct CallInputs {
   torch::Tensor guidance;            // [] float32, or undefined
 };
 
+// Called before the ControlNet runs and before the UNet runs (minimal memory: each brings its model to
+// the GPU and sends the other away).
+struct ModelSwap {
+  std::function<void()> before_controlnet, before_unet;
+};
+
 // eps [1 or B, C, h, w] float32: ControlNet residuals (when control is defined), the UNet, then
-// uncond + g * (cond - uncond) when guidance is defined. No host sync (capturable).
+// uncond + g * (cond - uncond) when guidance is defined. No host sync (capturable without `swap`).
 torch::Tensor denoise_call(diffusion::UNet2DConditionModel& unet, diffusion::ControlNetModel& controlnet,
-                           const CallInputs& in);
+                           const CallInputs& in, const ModelSwap* swap = nullptr);
 
 // Graphs per call shape, kept between generations (the weights must stay where they are: call clear()
 // after moving or replacing any UNet/ControlNet weight). Only in a CUDA build on a CUDA device.

@@ -3,6 +3,7 @@
 // (cuBLAS/cuDNN handles and heuristics, kernel loading, graph capture).
 #pragma once
 
+#include "core/pipeline/memory_mode.h"
 #include "core/pipeline/model_set.h"
 
 namespace poseforge::pipeline {
@@ -11,7 +12,8 @@ class StepGraphs;
 
 // Runs the text encoders, the image encoder (with an IP-Adapter), one CFG denoising call with the
 // ControlNet (through `graphs` when given) and a VAE decode at side x side, then waits for the device.
-// `encoders_on_cpu`: low-VRAM mode (the encoders visit the GPU for the warm-up, as for a prompt).
-void warm_up(ModelSet& models, StepGraphs* graphs, int side, bool encoders_on_cpu);
+// Each model is where `mode` keeps it while it runs (and parked after, as after a run); low and
+// minimal memory decode in tiles.
+void warm_up(ModelSet& models, StepGraphs* graphs, int side, MemoryMode mode = MemoryMode::Resident);
 
 }  // namespace poseforge::pipeline

@@ -38,7 +38,7 @@ ClipTextModelImpl::ClipTextModelImpl(const ClipTextConfig& config) : config_(con
   text_model = register_module("text_model", ClipTextTransformer(config));
   if (config.with_projection) {
     text_projection = register_module(
-        "text_projection", nn::Linear(nn::LinearOptions(config.hidden_size, config.projection_dim).bias(false)));
+        "text_projection", diffusion::Linear(config.hidden_size, config.projection_dim, /*bias=*/false));
   }
 }
 
@@ -93,7 +93,7 @@ ClipTextModel load_clip_text_model(const std::filesystem::path& folder, torch::D
                 folder.string());
   }
   ClipTextModel model(config);
-  model->to(device, dtype);
+  diffusion::materialize(*model, device, dtype);  // no copy of the uninitialised weights
   io::load_state_dict(*model, clip_text_keys(io::load_tensors(weights)), {true, weights.string()});
   model->eval();
   return model;

@@ -56,7 +56,7 @@ class ClipTextModelImpl : public torch::nn::Module {
   const ClipTextConfig& config() const { return config_; }
 
   ClipTextTransformer text_model{nullptr};
-  torch::nn::Linear text_projection{nullptr};  // only with config.with_projection
+  diffusion::Linear text_projection{nullptr};  // only with config.with_projection
 
  private:
   ClipTextConfig config_;

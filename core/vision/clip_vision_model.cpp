@@ -39,7 +39,7 @@ ClipVisionTransformerImpl::ClipVisionTransformerImpl(const ClipVisionConfig& c) 
 ClipVisionModelWithProjectionImpl::ClipVisionModelWithProjectionImpl(const ClipVisionConfig& c) : config_(c) {
   vision_model = register_module("vision_model", ClipVisionTransformer(c));
   visual_projection = register_module(
-      "visual_projection", torch::nn::Linear(torch::nn::LinearOptions(c.hidden_size, c.projection_dim).bias(false)));
+      "visual_projection", diffusion::Linear(c.hidden_size, c.projection_dim, /*bias=*/false));
 }
 
 ClipVisionOutput ClipVisionModelWithProjectionImpl::forward(const torch::Tensor& pixel_values) {
@@ -65,7 +65,7 @@ ClipVisionModelWithProjection load_clip_vision_model(const std::filesystem::path
       weights = folder / "pytorch_model.bin";
     }
     ClipVisionModelWithProjection model(config);
-    model->to(device, dtype);
+    diffusion::materialize(*model, device, dtype);  // no copy of the uninitialised weights
     io::load_state_dict(*model, io::load_tensors(weights), {true, weights.string()});
     model->eval();
     return model;

@@ -55,7 +55,7 @@ struct ClipVisionModelWithProjectionImpl : torch::nn::Module {
   const ClipVisionConfig& config() const { return config_; }
 
   ClipVisionTransformer vision_model{nullptr};
-  torch::nn::Linear visual_projection{nullptr};
+  diffusion::Linear visual_projection{nullptr};
 
  private:
   ClipVisionConfig config_;

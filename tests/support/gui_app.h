@@ -27,7 +27,9 @@ inline QApplication& gui_app() {
   static char arg0[] = "poseforge_gui_test";
   static char* argv[] = {arg0, nullptr};
   static QApplication* instance = [] {
-    qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Offscreen unless a platform is given (CTest gives offscreen; xvfb-run with QT_QPA_PLATFORM=xcb
+    // renders the tests' POSEFORGE_SCREENSHOT_DIR pictures through a real X server).
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     QStandardPaths::setTestModeEnabled(true);  // pasted pictures go to a test cache, not the user's
     auto* a = new QApplication(argc, argv);
     QApplication::setOrganizationName("PoseForgeTest");

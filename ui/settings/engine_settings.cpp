@@ -25,6 +25,7 @@ EngineSettings load_engine_settings() {
   out.options.device = settings.value(kDeviceKey, QString::fromStdString(out.options.device)).toString().toStdString();
   out.options.dtype = settings.value(kDtypeKey, QString::fromStdString(out.options.dtype)).toString().toStdString();
   out.options.low_vram = settings.value(kLowVramKey, out.options.low_vram).toBool();
+  out.options.memory = settings.value(kMemoryKey, QString::fromStdString(out.options.memory)).toString().toStdString();
   return out;
 }
 
@@ -34,6 +35,7 @@ void save_engine_settings(const EngineSettings& s) {
   settings.setValue(kDeviceKey, QString::fromStdString(s.options.device));
   settings.setValue(kDtypeKey, QString::fromStdString(s.options.dtype));
   settings.setValue(kLowVramKey, s.options.low_vram);
+  settings.setValue(kMemoryKey, QString::fromStdString(s.options.memory));
 }
 
 std::vector<DeviceChoice> available_devices() {

@@ -14,6 +14,7 @@ constexpr const char* kModelsRootKey = "models/root";
 constexpr const char* kDeviceKey = "engine/device";   // "auto", "cpu", "cuda:N"
 constexpr const char* kDtypeKey = "engine/dtype";     // "auto", "float32", "float16", "bfloat16"
 constexpr const char* kLowVramKey = "engine/low_vram";
+constexpr const char* kMemoryKey = "engine/memory";
 
 struct EngineSettings {
   std::filesystem::path models_root;

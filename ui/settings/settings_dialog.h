@@ -16,7 +16,7 @@ namespace poseforge::ui {
 // Starts from load_engine_settings(); the component paths and ModelPaths::problems() follow the
 // root as it is typed or picked. OK stores the settings (save_engine_settings); the caller then
 // switches engines. Object names: "models_root", "browse_models", "model_parts" (QTreeWidget),
-// "model_problems" (QLabel), "device", "dtype", "low_vram", "open_readme".
+// "model_problems" (QLabel), "device", "dtype", "memory", "low_vram", "open_readme".
 class SettingsDialog : public QDialog {
   Q_OBJECT
  public:
@@ -38,6 +38,7 @@ class SettingsDialog : public QDialog {
   QLabel* problems_label_ = nullptr;
   QComboBox* device_ = nullptr;
   QComboBox* dtype_ = nullptr;
+  QComboBox* memory_ = nullptr;
   QCheckBox* low_vram_ = nullptr;
   QStringList problems_;
 };

@@ -60,13 +60,18 @@ QWidget* scrollable(QWidget* content) {
   return area;
 }
 
-// "demo engine: not a model output · seed 42 · 1024×1024 · DPM++ 2M Karras, 30 steps · 2.1 s"
+// "demo engine: not a model output · seed 42 · 1024×1024 · Euler (SGM Uniform), 4 steps · 2.1 s" (the schedule
+// when it is not Automatic)
 QString caption_for(const GenerationResult& result, int index, int count) {
   const auto& r = result.request;
   QStringList parts;
   if (!result.note.empty()) parts << QString::fromStdString(result.note);
   parts << QString("seed %1").arg(r.seed) << QString("%1×%2").arg(r.width).arg(r.height)
-        << QString("%1, %2 steps").arg(QString::fromStdString(r.scheduler)).arg(r.steps);
+        << QString("%1%2, %3 steps")
+               .arg(QString::fromStdString(r.scheduler))
+               .arg(r.schedule.empty() || r.schedule == "Automatic" ? QString()
+                                                                    : QString(" (%1)").arg(QString::fromStdString(r.schedule)))
+               .arg(r.steps);
   double total = 0;
   for (double s : result.step_seconds) total += s;
   parts << QString("%1 s").arg(total, 0, 'f', 1);
