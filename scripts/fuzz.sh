@@ -49,14 +49,16 @@ for h in "${harnesses[@]}"; do
   findings="$build/findings/$h"
   mkdir -p "$corpus" "$findings"
   echo "== fuzz_$h: ${seconds}s"
-  # -rss_limit_mb: what one input may take; -timeout: one input may run 10 s (a hang is a finding).
+  # -rss_limit_mb: libFuzzer's default 2 GB, twice the peak any harness reaches (1 GB: ASan's quarantine plus
+  # OpenCV and libtorch), so an input that allocates what its file merely claims is a finding again (png_text's
+  # 850 MB tEXt was); -timeout: one input may run 10 s (a hang is a finding).
   # torch_checkpoint: every malformed zip leaks inside libtorch (tests/sanitize/lsan.supp), and libFuzzer then
   # scans the whole heap for leaks after each such input (2 inputs a second); leaks in our half of the zip
   # path are still looked for by the replay under scripts/test.sh --sanitize, and the pickle harness covers
   # the legacy path with leak detection on.
   leaks=1
   [ "$h" != torch_checkpoint ] || leaks=0
-  if ! "$build/tests/fuzz/fuzz_$h" -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=10 -max_len=16384 \
+  if ! "$build/tests/fuzz/fuzz_$h" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=16384 \
       -detect_leaks=$leaks \
       -print_final_stats=1 -artifact_prefix="$findings/" ${FUZZ_ARGS:-} "$corpus" "$root/tests/fuzz/corpus/$h" \
       2>&1 | tee "$build/fuzz_$h.log" | grep -E '^(#[0-9]+ +(DONE|INITED)|==|SUMMARY|poseforge fuzz|stat::number_of_executed_units|artifact_prefix|Test unit written)'; then

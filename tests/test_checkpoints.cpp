@@ -53,8 +53,9 @@ void expect_same_parameters(const std::string& what, torch::nn::Module& a, torch
     EXPECT_TRUE(torch::equal(mine->to(torch::kFloat32), expected)) << what << ": " << item.key() << " differs";
     ++compared;
   }
+  const auto buffers = a.named_buffers();  // find() points into this dict: it must outlive the pointer
   for (const auto& item : b.named_buffers()) {
-    const torch::Tensor* mine = a.named_buffers().find(item.key());
+    const torch::Tensor* mine = buffers.find(item.key());
     ASSERT_NE(mine, nullptr) << what << ": buffer " << item.key();
     EXPECT_TRUE(torch::equal(*mine, item.value())) << what << ": buffer " << item.key();
   }
@@ -281,7 +282,8 @@ TEST(Lora, AllThreeLayoutsMergeAsDiffusersAndRestoreBitExactly) {
                                                                           : "unet";
       std::string parameter = rest.substr(component.size() + 1);
       if (component != "unet" && parameter.rfind("text_model.", 0) != 0) parameter = "text_model." + parameter;
-      const torch::Tensor* p = models.component(component).named_parameters().find(parameter);
+      const auto parameters = models.component(component).named_parameters();  // p points into it
+      const torch::Tensor* p = parameters.find(parameter);
       ASSERT_NE(p, nullptr) << parameter;
       EXPECT_TRUE(test::check_close(key, *p, value, 1e-5));
       ++merged;

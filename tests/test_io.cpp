@@ -431,6 +431,29 @@ TEST(Config, JsonConfigErrorsNameFileAndKey) {
   expect_error([&] { cfg.get<std::string>("layers"); }, {"model/config.json", "'layers'", "wrong type"});
 }
 
+// An integer setting read from a float that is a fraction or past the type's range is an Error naming the key
+// and the value (a cast there is undefined behaviour or a silently different number), whatever the accessor.
+TEST(Config, JsonConfigRefusesNumbersTheTypeCannotHold) {
+  const auto cfg = io::JsonConfig(nlohmann::json::parse(R"({"huge": 1e300, "half": 2.5, "whole": 64.0,
+      "big": 4294967296, "max_u64": 18446744073709551615, "minus": -1, "list": [320, 1e300], "nan_like": -1e308,
+      "f32_huge": 1e300})"),
+                                  "unet/config.json");
+  EXPECT_EQ(cfg.get<int>("whole"), 64);
+  EXPECT_EQ(cfg.get<std::int64_t>("big"), 4294967296LL);
+  EXPECT_EQ(cfg.get<std::uint64_t>("max_u64"), 18446744073709551615ULL);
+  EXPECT_EQ(cfg.get<int>("minus"), -1);
+  EXPECT_DOUBLE_EQ(cfg.get<double>("huge"), 1e300);
+  EXPECT_DOUBLE_EQ(cfg.get<double>("half"), 2.5);
+  expect_error([&] { cfg.get<int>("huge"); }, {"unet/config.json", "'huge'", "whole number", "1e+300"});
+  expect_error([&] { cfg.get_or<int>("half", 1); }, {"unet/config.json", "'half'", "whole number", "2.5"});
+  expect_error([&] { cfg.get_optional<std::int64_t>("nan_like"); }, {"'nan_like'", "-1e+308"});
+  expect_error([&] { cfg.get<int>("big"); }, {"'big'", "2147483647", "4294967296"});
+  expect_error([&] { cfg.get<std::int64_t>("max_u64"); }, {"'max_u64'", "18446744073709551615"});
+  expect_error([&] { cfg.get<std::size_t>("minus"); }, {"'minus'", "-1"});
+  expect_error([&] { cfg.get<std::vector<int>>("list"); }, {"'list'", "list", "[320,1e+300]"});
+  expect_error([&] { cfg.get<float>("f32_huge"); }, {"'f32_huge'", "32-bit float", "1e+300"});
+}
+
 TEST(AtomicWrite, ReplacesContentAndCleansUpOnAbort) {
   TempDir dir;
   io::write_file_atomic(dir / "a.txt", "first");

@@ -47,8 +47,7 @@ void make_numbers_safe(nlohmann::json& value, const std::string& source, const s
     constexpr double kInt32 = 2147483648.0, kInt64 = 9223372036854775808.0;  // 2^31, 2^63
     if (std::abs(d) < kInt32) return;
     // A fraction or a value past int64 stays a float: configs hold such values legitimately (diffusers writes
-    // "lambda_min_clipped": -inf, read here as -1e308). Reading one as an integer is still unchecked (a check in
-    // JsonConfig::get<T> for integral T is the place for it).
+    // "lambda_min_clipped": -inf, read here as -1e308). JsonConfig::get<T> refuses one read as an integer.
     if (d != std::floor(d) || d >= kInt64 || d < -kInt64) return;
     value = static_cast<std::int64_t>(d);
   }
@@ -76,6 +75,8 @@ void JsonConfig::fail(const std::string& key, const std::string& problem) const 
   throw Error("config '{}': key '{}' {}", source_, key, problem);
 }
 
-void JsonConfig::missing(const std::string& key) const { throw Error("config '{}': missing key '{}'", source_, key); }
+void JsonConfig::missing(const std::string& key) const {
+  throw Error("config '{}': missing key '{}'", source_, key);
+}
 
 }  // namespace poseforge::io

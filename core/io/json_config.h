@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/io/json_number.h"
+
 namespace poseforge::io {
 
 class JsonConfig {
@@ -17,6 +19,7 @@ class JsonConfig {
 
   bool has(const std::string& key) const;  // present and not null
   // Required key: Error "config '<file>': missing key 'x'" or "... key 'x' must be <type>, got <json>".
+  // A number T cannot hold exactly (1e300 or 2.5 read as int, -1 as unsigned) is an Error too, never a cast.
   template <typename T>
   T get(const std::string& key) const {
     if (!has(key)) missing(key);
@@ -45,6 +48,7 @@ class JsonConfig {
   [[noreturn]] void missing(const std::string& key) const;
   template <typename T>
   T convert(const std::string& key, const nlohmann::json& value) const {
+    if (!json_fits<T>(value)) fail(key, "must be " + json_range<T>() + ", got " + value.dump());
     try {
       return value.get<T>();
     } catch (const nlohmann::json::exception&) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -17,6 +18,10 @@ namespace poseforge::io {
 // get<T>() then reports a wrong type itself.
 template <typename T>
 bool json_fits(const nlohmann::json& value);
+
+// What json_fits<T> accepts, in words for an error message: "a whole number from -2147483648 to 2147483647".
+template <typename T>
+std::string json_range();
 
 namespace detail {
 template <typename T>
@@ -52,6 +57,20 @@ bool json_fits(const nlohmann::json& value) {
     return !value.is_number() || std::abs(value.get<double>()) <= std::numeric_limits<float>::max();
   } else {
     return true;
+  }
+}
+
+template <typename T>
+std::string json_range() {
+  if constexpr (detail::IsVector<T>::value) {
+    return "a list whose items are each " + json_range<typename T::value_type>();
+  } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    using Limits = std::numeric_limits<T>;
+    return "a whole number from " + std::to_string(Limits::min()) + " to " + std::to_string(Limits::max());
+  } else if constexpr (std::is_same_v<T, float>) {
+    return "a number within the range of a 32-bit float";
+  } else {
+    return "a value of the right type";
   }
 }
 
