@@ -110,7 +110,6 @@ void DeviceUpload::copy(torch::Tensor& target, const torch::Tensor& source) {
       s.filled += n;
       done += n;
     }
-    staged_bytes_ += bytes;
     return;
   }
 #endif

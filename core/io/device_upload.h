@@ -27,12 +27,9 @@ class DeviceUpload {
   void copy(torch::Tensor& target, const torch::Tensor& source);
   void finish();  // waits until every queued copy has landed; Error on a CUDA failure
 
-  std::uint64_t staged_bytes() const { return staged_bytes_; }  // bytes that went through the buffers
-
  private:
   struct Staging;
   std::unique_ptr<Staging> staging_;  // created on the first CUDA target
-  std::uint64_t staged_bytes_ = 0;
 };
 
 }  // namespace poseforge::io

@@ -40,7 +40,6 @@ auto load_part(const char* what, const std::filesystem::path& path, Fn&& load) {
 
 ModelSet ModelSet::load(const ModelPaths& paths, torch::Device device, torch::Dtype dtype, const ParkPlan& park) {
   const SdxlComponents parts = paths.sdxl_parts();
-  const torch::Device encoders_device = device;
   ModelSet m;
   m.device = device;
   m.dtype = dtype;
@@ -48,7 +47,7 @@ ModelSet ModelSet::load(const ModelPaths& paths, torch::Device device, torch::Dt
   if (!paths.checkpoint.empty()) {
     auto c = load_part("checkpoint", paths.checkpoint, [&] {
       return checkpoints::load_sdxl_checkpoint(paths.checkpoint, paths.checkpoint_configs(), device, dtype,
-                                               encoders_device, /*load_vae=*/paths.vae_file.empty());
+                                               device, /*load_vae=*/paths.vae_file.empty());
     });
     m.text_encoder = c.text_encoder;
     m.text_encoder_2 = c.text_encoder_2;
@@ -56,10 +55,10 @@ ModelSet ModelSet::load(const ModelPaths& paths, torch::Device device, torch::Dt
     m.vae = c.vae;
   } else {
     m.text_encoder = load_part("text encoder", parts.text_encoder,
-                               [&] { return text::load_clip_text_model(parts.text_encoder, encoders_device, dtype); });
+                               [&] { return text::load_clip_text_model(parts.text_encoder, device, dtype); });
     if (park.encoders) m.move_encoders(torch::kCPU);
     m.text_encoder_2 = load_part("text encoder 2", parts.text_encoder_2, [&] {
-      return text::load_clip_text_model(parts.text_encoder_2, encoders_device, dtype);
+      return text::load_clip_text_model(parts.text_encoder_2, device, dtype);
     });
     if (park.encoders) m.move_encoders(torch::kCPU);
     check_part("UNet", parts.unet, [&] {
@@ -69,7 +68,7 @@ ModelSet ModelSet::load(const ModelPaths& paths, torch::Device device, torch::Dt
     });
     m.unet = load_part("UNet", parts.unet, [&] { return diffusion::load_unet(parts.unet, device, dtype); });
   }
-  if (park.encoders) m.move_encoders(torch::kCPU);  // a checkpoint's
+  if (park.encoders) m.move_encoders(torch::kCPU);  // a single-file checkpoint's encoders
   if (!paths.vae_file.empty()) {
     m.vae = load_part("VAE", paths.vae_file,
                       [&] { return checkpoints::load_vae_file(paths.vae_file, paths.checkpoint_configs(), device, dtype); });
@@ -104,7 +103,7 @@ ModelSet ModelSet::load(const ModelPaths& paths, torch::Device device, torch::Dt
   // 3. IP-Adapter: image encoder + projection, attention layers attached to the UNet
   if (!paths.ip_adapter.empty()) {
     m.image_encoder.emplace(load_part("image encoder", paths.image_encoder, [&] {
-      return vision::ImagePromptEncoder::load(paths.image_encoder, encoders_device, dtype);
+      return vision::ImagePromptEncoder::load(paths.image_encoder, device, dtype);
     }));
     if (park.encoders) m.move_encoders(torch::kCPU);
     m.ip_adapter.emplace(load_part("IP-Adapter", paths.ip_adapter,

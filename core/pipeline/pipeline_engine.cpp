@@ -60,31 +60,27 @@ const char* dtype_name(torch::Dtype dtype) {
   }
 }
 
-// Balanced and low memory: the encoders (or the ControlNet) are on the GPU for the lifetime of this
-// object, parked in host memory after (also when a stage fails, so a failed run leaves the GPU as the
-// next one expects it).
-class OnDevice {
+// Every mode but resident: the encoders are on the GPU for the lifetime of this object, parked in host
+// memory after (also when encoding fails, so a failed run leaves the GPU as the next one expects it).
+class EncodersOnDevice {
  public:
-  using Move = void (ModelSet::*)(torch::Device);
-  OnDevice(ModelSet& models, bool active, torch::Device device, Move move)
-      : models_(models), active_(active), move_(move) {
-    if (active_) (models_.*move_)(device);
+  EncodersOnDevice(ModelSet& models, bool active, torch::Device device) : models_(models), active_(active) {
+    if (active_) models_.move_encoders(device);
   }
-  ~OnDevice() {
+  ~EncodersOnDevice() {
     if (!active_) return;
     try {
-      (models_.*move_)(torch::kCPU);
+      models_.move_encoders(torch::kCPU);
     } catch (const std::exception&) {
       // parking only fails without pinned host memory; the next run's move reports that
     }
   }
-  OnDevice(const OnDevice&) = delete;
-  OnDevice& operator=(const OnDevice&) = delete;
+  EncodersOnDevice(const EncodersOnDevice&) = delete;
+  EncodersOnDevice& operator=(const EncodersOnDevice&) = delete;
 
  private:
   ModelSet& models_;
   bool active_;
-  Move move_;
 };
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -234,7 +230,7 @@ const text::SdxlPromptEmbeddings& PipelineEngine::prompt_embeddings(const std::s
   auto e = run_model_stage(fmt::format("encoding the prompt (text encoders '{}', '{}')", parts.text_encoder.string(),
                                        parts.text_encoder_2.string()),
                            [&] {
-                             const OnDevice on_device(m, memory_.mode != MemoryMode::Resident, device_, &ModelSet::move_encoders);
+                             const EncodersOnDevice on_device(m, park_plan(memory_.mode).encoders, device_);
                              auto out = m.prompt_encoder->encode(
                                  prompt, negative.empty() ? std::nullopt : std::optional<std::string>(negative), opts);
                              for (auto* t : {&out.prompt_embeds, &out.pooled_prompt_embeds, &out.negative_prompt_embeds,
@@ -271,7 +267,7 @@ torch::Tensor PipelineEngine::image_tokens(const std::vector<Inputs::ImagePrompt
       fmt::format("encoding the image prompts (image encoder '{}', IP-Adapter '{}')", paths_.image_encoder.string(),
                   paths_.ip_adapter.string()),
       [&] {
-        const OnDevice on_device(m, memory_.mode != MemoryMode::Resident, device_, &ModelSet::move_encoders);
+        const EncodersOnDevice on_device(m, park_plan(memory_.mode).encoders, device_);
         return m.image_encoder->image_tokens_cfg(list, *m.ip_adapter, negative.empty() ? nullptr : &negative)
             .to(device_, dtype_);
       });
