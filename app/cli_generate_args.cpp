@@ -137,6 +137,8 @@ GenerateArgs parse_generate_args(const std::vector<std::string>& args) {
       g.engine.low_vram = true;
     } else if (a.is("--memory")) {
       g.engine.memory = a.value();
+    } else if (a.is("--attention")) {
+      g.engine.attention = a.value();
     } else if (a.is("--quiet")) {
       g.progress = false;
     } else if (a.is("--checkpoint")) {

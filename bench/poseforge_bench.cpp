@@ -1,18 +1,22 @@
 // poseforge-bench: times UNet (+ ControlNet) forwards at a latent size with CFG batch 2, and checks the
 // fixture models in float16 on CUDA against float32 on the CPU.
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <torch/torch.h>
 
 #include "bench/cuda_memory.h"
 #include "bench/pipeline_bench.h"
+#include "bench/profile_trace.h"
 #include "bench/sdxl_configs.h"
 #include "core/checkpoints/sdxl_base_configs.h"
 #include "core/diffusion/autoencoder_kl.h"
@@ -23,6 +27,8 @@
 #include "core/error.h"
 #include "core/io/json_config.h"
 #include "core/io/safetensors.h"
+#include "core/layers/attention_backend.h"
+#include "core/pipeline/cuda_info.h"
 
 #if defined(POSEFORGE_BENCH_CUDA)
 #include <ATen/cuda/CUDAGraph.h>
@@ -43,11 +49,14 @@ const char* const kUsage = R"(usage:
   poseforge-bench speed  [--unet sdxl|DIR] [--controlnet none|sdxl|DIR] [--latent 128] [--batch 2]
                          [--steps 10] [--warmup 3] [--dtype fp16|bf16|fp32] [--device cuda|cpu]
                          [--ip-tokens 0] [--graph] [--channels-last] [--cudnn deterministic|fast]
+                         [--attention auto|flash|efficient|cudnn|math[,...]] [--profile TRACE.json]
       Builds the UNet (and ControlNet) from SDXL's config with random weights ("sdxl") or loads a
       diffusers folder, runs --steps forwards of [batch, 4, latent, latent] and prints the time per
       step and the peak CUDA memory. --graph captures one step as a CUDA graph and replays it;
       --channels-last stores conv weights and inputs channels-last (NHWC). --cudnn fast lets cuDNN
       pick the fastest algorithms (benchmark mode); the default is the app's deterministic setting.
+      --attention times each listed kernel in turn on the same models; --profile writes a Kineto trace
+      of up to 3 eager steps first (bench/trace_summary.py sums its GPU kernels by kind).
   poseforge-bench parity [--fixtures DIR] [--dtype fp16|bf16] [--device cuda|cpu]
       Runs the fixture UNet, ControlNet and VAE in --dtype on --device and in float32 on the CPU
       and prints max|a-b| / max|b| per output (and float32 vs the reference tensors).
@@ -57,7 +66,7 @@ const char* const kUsage = R"(usage:
                          [--runs 2] [--new-prompt] [--controlnet-scale 0.8] [--ip-scale 0.6]
                          [--no-graph] [--no-warm-up] [--no-taesd] [--memory auto|resident|balanced|low]
                          [--vae-dtype auto|float32] [--memory-phases] [--channels-last]
-                         [--lora FILE[:W][,FILE[:W]...]]
+                         [--lora FILE[:W][,FILE[:W]...]] [--attention auto|flash|efficient|cudnn|math]
       Runs pipeline::Pipeline end to end (text encoders, ControlNet + UNet with CFG, sampler, VAE decode,
       async previews) on a model folder (ModelPaths::discover layout; --make-demo writes the tiny demo
       engine models there first) with a synthetic pose image and, with --ip 1, one synthetic image
@@ -207,35 +216,56 @@ int run_speed(const Args& args) {
   for (std::int64_t i = 0; i < warmup; ++i) step();
   synchronize(device);
   reset_peak_memory(device);
-
-  std::function<void()> timed = step;
-#if defined(POSEFORGE_BENCH_CUDA)
-  std::unique_ptr<at::cuda::CUDAGraph> graph;
-  if (args.flag("graph")) {
-    graph = std::make_unique<at::cuda::CUDAGraph>();
-    {
-      auto stream = c10::cuda::getStreamFromPool();
-      c10::cuda::CUDAStreamGuard guard(stream);
-      step();  // warm up on the capture stream (per-stream library workspaces), as PyTorch advises
-      stream.synchronize();
-      graph->capture_begin();
-      step();
-      graph->capture_end();
-    }
-    synchronize(device);
-    timed = [&] { graph->replay(); };
-    fmt::print("captured one step as a CUDA graph\n");
+  if (args.flag("profile")) {  // the eager steps' kernels (a graph replay hides them from the profiler)
+    const auto path = args.get("profile", "");
+    bench::profile_to_file(
+        [&] {
+          for (std::int64_t i = 0; i < std::min<std::int64_t>(steps, 3); ++i) step();
+          synchronize(device);
+        },
+        path);
+    fmt::print("profiled {} eager steps into {}\n", std::min<std::int64_t>(steps, 3), path);
   }
+
+  // --attention a,b,...: each kernel in turn on the same models (a graph captured again for each).
+  std::vector<std::string> kernels;
+  for (std::string rest = args.get("attention", "auto"); !rest.empty();) {
+    const auto comma = rest.find(',');
+    kernels.push_back(rest.substr(0, comma));
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+  }
+  for (const auto& kernel : kernels) {
+    layers::apply_attention_backend(kernel, device.is_cuda() && pipeline::gpu_compute_major(device) >= 9);
+    for (std::int64_t i = 0; i < warmup; ++i) step();
+    std::function<void()> timed = step;
+#if defined(POSEFORGE_BENCH_CUDA)
+    std::unique_ptr<at::cuda::CUDAGraph> graph;
+    if (args.flag("graph")) {
+      graph = std::make_unique<at::cuda::CUDAGraph>();
+      {
+        auto stream = c10::cuda::getStreamFromPool();
+        c10::cuda::CUDAStreamGuard guard(stream);
+        step();  // warm up on the capture stream (per-stream library workspaces), as PyTorch advises
+        stream.synchronize();
+        graph->capture_begin();
+        step();
+        graph->capture_end();
+      }
+      synchronize(device);
+      timed = [&] { graph->replay(); };
+    }
 #else
-  if (args.flag("graph")) throw Error("--graph needs a CUDA libtorch");
+    if (args.flag("graph")) throw Error("--graph needs a CUDA libtorch");
 #endif
-  synchronize(device);
-  auto start = std::chrono::steady_clock::now();
-  for (std::int64_t i = 0; i < steps; ++i) timed();
-  synchronize(device);
-  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  fmt::print("latent {}x{} (image {}x{}), batch {}, {} steps: {:.4f} s per step{}\n", latent, latent, latent * 8,
-             latent * 8, batch, steps, total / steps, args.flag("graph") ? " (graph replay)" : " (eager)");
+    synchronize(device);
+    auto start = std::chrono::steady_clock::now();
+    for (std::int64_t i = 0; i < steps; ++i) timed();
+    synchronize(device);
+    const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    fmt::print("latent {}x{} (image {}x{}), batch {}, {} steps, attention {} ({} first): {:.4f} s per step{}\n",
+               latent, latent, latent * 8, latent * 8, batch, steps, kernel, layers::preferred_attention_backend(),
+               total / steps, args.flag("graph") ? " (graph replay)" : " (eager)");
+  }
   fmt::print("{}\n", memory_report(device));
   fmt::print("output {} finite: {}\n", io::format_shape(out.sizes()), torch::isfinite(out).all().item<bool>());
   return 0;

@@ -410,9 +410,11 @@ TEST(SdxlPromptEncoder, AbsentNegativeIsZerosEmptyNegativeIsEncoded) {
   no_zeros.force_zeros_for_empty_prompt = false;
   EXPECT_TRUE(
       torch::equal(enc.encode("a cat", std::nullopt, no_zeros).negative_prompt_embeds, empty.negative_prompt_embeds));
-  // The empty positive prompt is [BOS, EOS, pads], as diffusers encodes it.
+  // The empty positive prompt is [BOS, EOS, pads], as diffusers encodes it: the same tokens as the empty
+  // negative. They are encoded as two rows of one batch, and a BLAS may round a row by its place in the
+  // matrix (OpenBLAS on AMD EPYC does), so equal within float32 rounding, not bit for bit.
   const auto blank = enc.encode("", std::string());
-  EXPECT_TRUE(torch::equal(blank.prompt_embeds, blank.negative_prompt_embeds));
+  EXPECT_TRUE(test::check_close("empty prompt vs empty negative", blank.prompt_embeds, blank.negative_prompt_embeds, 1e-5));
 }
 
 TEST(SdxlPromptEncoder, LongPromptsAreChunkedAndNegativePaddedToMatch) {

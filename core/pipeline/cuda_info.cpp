@@ -79,19 +79,21 @@ std::int64_t gpu_total_memory(const torch::Device& device) {
   return 0;
 }
 
-bool gpu_has_bfloat16(const torch::Device& device) {
+int gpu_compute_major(const torch::Device& device) {
 #if defined(POSEFORGE_CUDA)
-  if (!device.is_cuda()) return false;
+  if (!device.is_cuda()) return 0;
   try {
     if (const auto* props = at::cuda::getDeviceProperties(device.has_index() ? device.index() : 0))
-      return props->major >= 8;
+      return props->major;
   } catch (const std::exception&) {
   }
 #else
   (void)device;
 #endif
-  return false;
+  return 0;
 }
+
+bool gpu_has_bfloat16(const torch::Device& device) { return gpu_compute_major(device) >= 8; }
 
 std::string gpu_memory_phase(const torch::Device& device) {
 #if defined(POSEFORGE_CUDA)

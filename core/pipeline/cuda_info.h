@@ -17,6 +17,8 @@ std::string gpu_name(const torch::Device& device);
 
 // Total memory of the GPU behind `device` in bytes; 0 for the CPU or a libtorch without CUDA.
 std::int64_t gpu_total_memory(const torch::Device& device);
+// The major compute capability of the GPU behind `device` (9 for Hopper); 0 for the CPU or when unknown.
+int gpu_compute_major(const torch::Device& device);
 // Whether the GPU computes in bfloat16 natively (compute capability 8.0 and later); false for the CPU.
 bool gpu_has_bfloat16(const torch::Device& device);
 

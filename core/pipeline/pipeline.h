@@ -35,6 +35,9 @@ struct EngineOptions {
   // GPUs that have it (half float32's memory and time; a NaN picture is still decoded again in float32),
   // "float32" as the config asks.
   std::string vae_dtype = "auto";
+  // CUDA: the attention kernel scaled_dot_product_attention prefers (layers/attention_backend.h): "auto",
+  // "flash", "efficient", "cudnn", "math". Process-wide: the last engine loaded decides.
+  std::string attention = "auto";
   bool channels_last = false;   // CUDA: UNet and ControlNet convolution weights stored NHWC (cuDNN's own layout)
   bool log_memory = false;      // CUDA: log the GPU memory peak of each stage (resets the allocator's peak)
   int full_preview_every = 0;   // 0: cheap latent->RGB preview each step; K > 0: a VAE decode every K steps

@@ -12,6 +12,7 @@
 #include "core/diffusion/model_loading.h"
 #include "core/diffusion/samplers/sampler.h"
 #include "core/error.h"
+#include "core/layers/attention_backend.h"
 #include "core/pipeline/cuda_info.h"
 #include "core/pipeline/denoise_loop.h"
 #include "core/pipeline/image_tensor.h"
@@ -133,6 +134,7 @@ PipelineEngine::PipelineEngine(ModelPaths paths, EngineOptions options)
   memory_ = choose_memory_mode(options_.memory, options_.low_vram, device_.is_cuda(), gpu_total_memory(device_));
   if (options_.vae_dtype != "auto" && options_.vae_dtype != "float32")
     throw Error("VAE dtype '{}' is not valid (auto, float32)", options_.vae_dtype);
+  layers::check_attention_backend(options_.attention, /*choice_needed=*/device_.is_cuda());
 }
 
 void PipelineEngine::load() {
@@ -147,6 +149,10 @@ void PipelineEngine::load() {
       m.vae->config().force_upcast && options_.vae_dtype == "auto" && gpu_has_bfloat16(device_)) {
     m.vae->to(torch::kBFloat16);
     m.vae_dtype = torch::kBFloat16;
+  }
+  if (device_.is_cuda()) {
+    layers::apply_attention_backend(options_.attention, gpu_compute_major(device_) >= 9);
+    spdlog::info("attention: {} ({} first)", options_.attention, layers::preferred_attention_backend());
   }
   if (device_.is_cuda() && options_.channels_last) {
     diffusion::use_channels_last(*m.unet);

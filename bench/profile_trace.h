@@ -1,0 +1,16 @@
+// Kineto profiling of a piece of work into a Chrome trace (bench/trace_summary.py sums its kernels).
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace poseforge::bench {
+
+// Whether this build can profile (a libtorch whose Kineto C++ API compiled here: POSEFORGE_BENCH_PROFILE).
+bool can_profile();
+
+// Runs `work` with the CPU and CUDA activities recorded, then writes the trace to `path`. Error when the
+// build cannot profile.
+void profile_to_file(const std::function<void()>& work, const std::string& path);
+
+}  // namespace poseforge::bench

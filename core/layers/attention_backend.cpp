@@ -1,0 +1,101 @@
+// Attention kernel choice through ATen's global context (priority order + per-kernel switches).
+#include "core/layers/attention_backend.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include <ATen/Context.h>
+#include <torch/version.h>
+
+#include "core/error.h"
+
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 5)
+#define POSEFORGE_SDP_CHOICE 1
+#endif
+
+namespace poseforge::layers {
+namespace {
+
+// What "auto" puts first on Hopper and newer (measured, docs/performance.md); empty: libtorch's order.
+constexpr const char* kHopperPreference = "";
+
+#if defined(POSEFORGE_SDP_CHOICE)
+at::SDPBackend backend_of(const std::string& name) {
+  if (name == "flash") return at::SDPBackend::flash_attention;
+  if (name == "efficient") return at::SDPBackend::efficient_attention;
+  if (name == "cudnn") return at::SDPBackend::cudnn_attention;
+  return at::SDPBackend::math;
+}
+
+// libtorch's order as the process started, before any choice changed it.
+const std::array<at::SDPBackend, at::num_sdp_backends>& default_order() {
+  static const auto order = at::globalContext().sDPPriorityOrder();
+  return order;
+}
+
+void put_first(const std::string& name) {
+  const at::SDPBackend chosen = backend_of(name);
+  auto& ctx = at::globalContext();
+  switch (chosen) {
+    case at::SDPBackend::flash_attention: ctx.setSDPUseFlash(true); break;
+    case at::SDPBackend::efficient_attention: ctx.setSDPUseMemEfficient(true); break;
+    case at::SDPBackend::cudnn_attention: ctx.setSDPUseCuDNN(true); break;
+    default: ctx.setSDPUseMath(true); break;
+  }
+  std::vector<std::int64_t> order{static_cast<std::int64_t>(chosen)};
+  for (const auto b : default_order()) {
+    if (b != chosen) order.push_back(static_cast<std::int64_t>(b));
+  }
+  ctx.setSDPPriorityOrder(order);
+}
+#endif
+
+}  // namespace
+
+std::vector<std::string> attention_backend_names() { return {"auto", "flash", "efficient", "cudnn", "math"}; }
+
+void check_attention_backend(const std::string& name, bool choice_needed) {
+  const auto names = attention_backend_names();
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    throw Error("attention kernel '{}' is not valid (auto, flash, efficient, cudnn, math)", name);
+  }
+#if !defined(POSEFORGE_SDP_CHOICE)
+  if (name != "auto" && choice_needed) {
+    throw Error("attention kernel '{}': choosing one needs libtorch 2.5 or newer (this build has {})", name,
+                TORCH_VERSION);
+  }
+#else
+  (void)choice_needed;
+#endif
+}
+
+void apply_attention_backend(const std::string& name, bool is_hopper_or_newer) {
+  check_attention_backend(name);
+#if defined(POSEFORGE_SDP_CHOICE)
+  if (name != "auto") return put_first(name);
+  const std::string preferred = is_hopper_or_newer ? kHopperPreference : "";
+  if (!preferred.empty()) return put_first(preferred);
+  std::vector<std::int64_t> order;
+  for (const auto b : default_order()) order.push_back(static_cast<std::int64_t>(b));
+  at::globalContext().setSDPPriorityOrder(order);
+#else
+  (void)is_hopper_or_newer;
+#endif
+}
+
+std::string preferred_attention_backend() {
+#if defined(POSEFORGE_SDP_CHOICE)
+  switch (at::globalContext().sDPPriorityOrder().front()) {
+    case at::SDPBackend::flash_attention: return "flash";
+    case at::SDPBackend::efficient_attention: return "efficient";
+    case at::SDPBackend::cudnn_attention: return "cudnn";
+    case at::SDPBackend::math: return "math";
+    default: return "other";
+  }
+#else
+  return "sdpa unavailable";
+#endif
+}
+
+}  // namespace poseforge::layers
