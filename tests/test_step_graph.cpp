@@ -1,7 +1,8 @@
-// The GPU engine's speed and memory features on the fixture models: the denoising call replayed as a
-// CUDA graph and the load-time warm-up (float16 on CUDA with graphs stays within float16 error of float32
-// on the CPU, and of the eager float16 run), the memory modes (parked encoders and ControlNet give the
-// resident pictures with less GPU memory) and the bfloat16 VAE.
+// The GPU engine's speed, memory and failure paths on the fixture models: the denoising call replayed as
+// a CUDA graph and the load-time warm-up (float16 on CUDA with graphs stays within float16 error of float32
+// on the CPU, and of the eager float16 run), each attention kernel, the memory modes (parked encoders and
+// ControlNet give the resident pictures with less GPU memory), the bfloat16 VAE, and a real CUDA out of
+// memory and float16 overflow (the engine recovers, the models stay usable).
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -10,6 +11,9 @@
 #endif
 
 #include "core/error.h"
+#include "core/layers/attention_backend.h"
+#include "core/pipeline/fault_hooks.h"
+#include "core/pipeline/stage_error.h"
 #include "core/pipeline/cuda_info.h"
 #include "core/pipeline/memory_mode.h"
 #include "core/pipeline/parked_weights.h"
@@ -68,6 +72,8 @@ EngineOptions options(const std::string& device, const std::string& dtype, bool 
   return o;
 }
 
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 #if defined(POSEFORGE_CUDA)
 std::int64_t cuda_allocated_bytes() {
   torch::cuda::synchronize();
@@ -117,6 +123,27 @@ TEST(StepGraphs, CudaFloat16WithGraphsIsWithinFloat16ErrorOfCpuFloat32) {
   const auto g2 = graphed.run(run.request, run.inputs);
   EXPECT_TRUE(check_close_abs("image after a slider move (graph vs CPU float32)", g2.images, ref2.images, 2e-2));
   EXPECT_FALSE(torch::equal(g.images, g2.images));
+}
+
+TEST(StepGraphs, CudaLoadTimeWarmUpCapturesTheGraphAFirstRunAtItsSizeNeeds) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  FixtureCase run = fixture_run();
+  run.request.height = run.request.width;  // the warm-up is square, with CFG and one image prompt
+  run.request.guidance_scale = std::max(run.request.guidance_scale, 2.0);
+  const auto captures_of_first_run = [&](int warm_up_side) {
+    EngineOptions o = options("cuda", "float16", true);
+    o.warm_up_side = warm_up_side;
+    PipelineEngine engine(engine_fixture_paths(run.adapter), o);
+    engine.load();
+    int captures = 0;
+    pipeline::FaultHooks hooks;
+    hooks.inside_model_call = [&](bool capturing) { captures += capturing ? 1 : 0; };
+    const pipeline::ScopedFaultHooks scoped(std::move(hooks));
+    engine.run(run.request, run.inputs, [](const pipeline::Progress&) {});
+    return captures;
+  };
+  EXPECT_EQ(captures_of_first_run(0), 1);  // without a warm-up the first run captures its graph
+  EXPECT_EQ(captures_of_first_run(run.request.width), 0);
 }
 
 TEST(MemoryMode, AutoFollowsTheGpuSizeAndLowVramForcesLow) {
@@ -255,6 +282,126 @@ TEST(VaeDtype, CudaAutoDecodesInBfloat16WhereTheGpuHasItAndFloat32OnRequest) {
   const auto a = automatic.run(run.request, run.inputs);
   const auto b = f32.run(run.request, run.inputs);
   EXPECT_TRUE(check_close_abs("image (auto VAE vs float32 VAE)", a.images, b.images, 5e-2));
+}
+
+TEST(AttentionBackend, NamesAreCheckedAndAutoIsAlwaysValid) {
+  EXPECT_NO_THROW(layers::check_attention_backend("auto"));
+  EXPECT_NO_THROW(layers::check_attention_backend("cudnn", /*choice_needed=*/false));
+  try {
+    layers::check_attention_backend("fastest", false);
+    ADD_FAILURE() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_TRUE(contains(e.what(), "'fastest'")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "auto, flash, efficient, cudnn, math")) << e.what();
+  }
+  const FixtureCase run = fixture_run();
+  EngineOptions bad = options("cpu", "float32", false);
+  bad.attention = "fastest";
+  EXPECT_THROW(PipelineEngine(engine_fixture_paths(run.adapter), bad), Error);
+}
+
+TEST(AttentionBackend, CudaEveryKernelWithGraphsIsWithinFloat16ErrorOfCpuFloat32) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  const FixtureCase run = fixture_run();
+  PipelineEngine cpu(engine_fixture_paths(run.adapter), options("cpu", "float32", false));
+  const auto ref = cpu.run(run.request, run.inputs);
+  for (const auto& kernel : layers::attention_backend_names()) {
+    EngineOptions o = options("cuda", "float16", true);
+    o.attention = kernel;
+    PipelineEngine gpu(engine_fixture_paths(run.adapter), o);
+    const auto out = gpu.run(run.request, run.inputs);
+    EXPECT_TRUE(check_close_abs("image, attention " + kernel + " (graph vs CPU float32)", out.images, ref.images, 2e-2));
+  }
+  layers::apply_attention_backend("auto", false);
+}
+
+TEST(GpuFailures, CudaOutOfMemoryIsAnOutOfMemoryAndTheModelsStayUsable) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+#if defined(POSEFORGE_CUDA)
+  const FixtureCase run = fixture_run();
+  PipelineEngine engine(engine_fixture_paths(run.adapter), options("cuda", "float16", true));
+  const auto before = engine.run(run.request, run.inputs);
+  // A 2048 x 2048 picture with the GPU capped at what is reserved now plus 32 MiB: the caching allocator
+  // really runs out (c10::OutOfMemoryError from its own limit, as on a full card).
+  FixtureCase big = fixture_run();
+  big.request.width = big.request.height = 2048;
+  big.inputs.control_image = pattern(2048, 2048, 0);
+  torch::cuda::synchronize();
+  c10::cuda::CUDACachingAllocator::emptyCache();
+  const auto reserved = c10::cuda::CUDACachingAllocator::getDeviceStats(0).reserved_bytes[0].current;
+  const auto total = pipeline::gpu_total_memory(torch::Device(torch::kCUDA, 0));
+  ASSERT_GT(total, 0);
+  c10::cuda::CUDACachingAllocator::setMemoryFraction(static_cast<double>(reserved + (32 << 20)) / total, 0);
+  std::string message;
+  try {
+    engine.run(big.request, big.inputs);
+  } catch (const pipeline::OutOfMemory& e) {
+    message = e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "expected OutOfMemory, got: " << e.what();
+  }
+  c10::cuda::CUDACachingAllocator::setMemoryFraction(1.0, 0);
+  ASSERT_FALSE(message.empty()) << "the capped run did not run out of memory";
+  EXPECT_TRUE(contains(message, "out of memory while")) << message;
+  EXPECT_TRUE(contains(message, "low-VRAM mode")) << message;
+  EXPECT_TRUE(contains(message, "--memory minimal")) << message;
+  EXPECT_FALSE(contains(message, "Exception raised from")) << message;
+  // What the failed run allocated went back; the models and the graph of the earlier size are intact.
+  EXPECT_LE(c10::cuda::CUDACachingAllocator::getDeviceStats(0).reserved_bytes[0].current, reserved + (32 << 20));
+  const auto after = engine.run(run.request, run.inputs);
+  EXPECT_TRUE(torch::equal(after.images, before.images));
+#endif
+}
+
+TEST(GpuFailures, CudaOutOfMemoryWhileCapturingAGraphEndsTheCaptureAndTheNextRunCaptures) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  const FixtureCase run = fixture_run();
+  PipelineEngine clean(engine_fixture_paths(run.adapter), options("cuda", "float16", true));
+  const auto expected = clean.run(run.request, run.inputs);
+  PipelineEngine engine(engine_fixture_paths(run.adapter), options("cuda", "float16", true));
+  engine.load();  // the load-time warm-up captures its own size, not the request's
+  int captures = 0;
+  {
+    pipeline::FaultHooks hooks;
+    hooks.inside_model_call = [&](bool capturing) {
+      if (capturing && captures++ == 0) pipeline::throw_simulated_cuda_oom();
+    };
+    const pipeline::ScopedFaultHooks scoped(std::move(hooks));
+    EXPECT_THROW(engine.run(run.request, run.inputs), pipeline::OutOfMemory);
+    EXPECT_EQ(captures, 1);
+    // The stream is not left capturing: the same engine captures this size again and runs.
+    const auto again = engine.run(run.request, run.inputs);
+    EXPECT_EQ(captures, 2);
+    EXPECT_TRUE(torch::equal(again.images, expected.images));
+  }
+}
+
+TEST(GpuFailures, CudaFloat16VaeOverflowIsDecodedAgainInFloat32AndSaysSo) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  const FixtureCase run = fixture_run();
+  PipelineEngine engine(engine_fixture_paths(run.adapter), options("cuda", "float16", true));
+  auto& m = engine.models();
+  // A decoder whose first convolution gives values past float16's 65504 (its GroupNorms make the
+  // picture independent of that scale in float32): a real float16 overflow, NaN in float16.
+  torch::NoGradGuard no_grad;
+  auto params = m.vae->named_parameters();
+  ASSERT_TRUE(params.contains("decoder.conv_in.weight"));
+  params["decoder.conv_in.weight"].mul_(1e6);
+  params["decoder.conv_in.bias"].mul_(1e6);
+  m.vae->to(torch::kFloat32);
+  m.vae_dtype = torch::kFloat32;
+  const auto f32 = engine.run(run.request, run.inputs);
+  EXPECT_TRUE(f32.notes.empty());
+  m.vae->to(torch::kFloat16);
+  m.vae_dtype = torch::kFloat16;
+  const auto redone = engine.run(run.request, run.inputs);
+  ASSERT_EQ(redone.notes.size(), 1u);
+  EXPECT_TRUE(contains(redone.notes[0], "float16 VAE decode gave NaN")) << redone.notes[0];
+  EXPECT_TRUE(contains(redone.notes[0], "decoded again in float32")) << redone.notes[0];
+  EXPECT_TRUE(torch::isfinite(redone.images).all().item<bool>());
+  EXPECT_TRUE(check_close_abs("image (float32 re-decode vs float32 VAE)", redone.images, f32.images, 1e-3));
+  EXPECT_EQ(m.vae_dtype, torch::kFloat16);  // back in float16 for the next run
+  for (const auto& p : m.vae->parameters()) EXPECT_EQ(p.scalar_type(), torch::kFloat16);
 }
 
 }  // namespace poseforge::test

@@ -11,12 +11,15 @@ struct FaultHooks {
   // Called before each model call of the denoising loop (0-based over a sample); may throw, e.g.
   // throw_simulated_cuda_oom() (stage_error.h).
   std::function<void(std::int64_t call)> before_model_call;
+  // Called inside each ControlNet + UNet call (denoise_call), also while a CUDA graph captures it
+  // (`capturing`); may throw (an out of memory in the middle of a capture).
+  std::function<void(bool capturing)> inside_model_call;
   // After the loop of a sample: true replaces the latents with NaN (a float16 overflow in the UNet).
   std::function<bool()> poison_latents;
   // After a VAE decode (attempt 0, then 1 for the float32 re-decode): true replaces the picture with NaN.
   std::function<bool(int attempt)> poison_decode;
 
-  bool empty() const { return !before_model_call && !poison_latents && !poison_decode; }
+  bool empty() const { return !before_model_call && !inside_model_call && !poison_latents && !poison_decode; }
 };
 
 // The hooks the engine consults. Set them only while no generation runs (tests: ScopedFaultHooks).

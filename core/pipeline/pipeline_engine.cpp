@@ -162,8 +162,14 @@ void PipelineEngine::load() {
                memory_mode_name(memory_.mode), memory_.reason, dtype_name(m.vae_dtype));
   if (device_.is_cuda() && options_.warm_up_side > 0) {
     const auto warm = std::chrono::steady_clock::now();
-    warm_up(m, graphs(), options_.warm_up_side, memory_.mode);
-    spdlog::info("warm-up at {0}x{0} in {1:.2f} s", options_.warm_up_side, seconds_since(warm));
+    const WarmUpRun w = warm_up_run(options_.warm_up_side, m.has_ip_adapter());
+    try {
+      run(w.request, w.inputs, [](const Progress&) {});  // a progress callback: the previews warm up too
+      spdlog::info("warm-up at {0}x{0} in {1:.2f} s", options_.warm_up_side, seconds_since(warm));
+    } catch (const std::exception& e) {  // the models are loaded: smaller runs may still fit
+      spdlog::warn("warm-up at {0}x{0} failed ({1}); the first generation will take longer", options_.warm_up_side,
+                   e.what());
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/io/tensor_map.h"
+#include "core/pipeline/fault_hooks.h"
 
 #if defined(POSEFORGE_CUDA)
 #include <ATen/cuda/CUDAGraph.h>
@@ -67,10 +68,13 @@ void fill_groups(diffusion::IpConditioning& dst, const diffusion::IpConditioning
   }
 }
 
+thread_local bool capturing = false;  // this thread is capturing a step graph
+
 }  // namespace
 
 torch::Tensor denoise_call(diffusion::UNet2DConditionModel& unet, diffusion::ControlNetModel& controlnet,
                            const CallInputs& in, const ModelSwap* swap) {
+  if (const auto& hook = fault_hooks().inside_model_call) hook(capturing);
   torch::Tensor eps;
   if (in.control.defined()) {
     if (swap && swap->before_controlnet) swap->before_controlnet();
@@ -151,7 +155,20 @@ torch::Tensor StepGraphs::run(diffusion::UNet2DConditionModel& unet, diffusion::
       g->eps = denoise_call(unet, controlnet, g->in);
       stream.synchronize();
       g->graph.capture_begin();
-      g->eps = denoise_call(unet, controlnet, g->in);
+      try {
+        capturing = true;
+        g->eps = denoise_call(unet, controlnet, g->in);
+        capturing = false;
+      } catch (...) {
+        // An error mid-capture (out of memory): end the capture before it leaves, or the stream stays
+        // capturing and the allocator keeps routing its blocks to this graph's pool; the graph is dropped.
+        capturing = false;
+        try {
+          g->graph.capture_end();
+        } catch (const std::exception&) {
+        }
+        throw;
+      }
       g->graph.capture_end();
       stream.synchronize();
     }

@@ -1,19 +1,19 @@
-// Warm-up at load time: every model runs once on dummy inputs of a typical request (and the denoising
-// call is captured as a CUDA graph), so the user's first generation pays no one-time GPU costs
-// (cuBLAS/cuDNN handles and heuristics, kernel loading, graph capture).
+// Warm-up at load time: one short generation of a typical request through the engine's own run, so the
+// user's first generation pays no one-time GPU costs (cuBLAS/cuDNN handles and heuristics, kernel
+// loading, the step graph of that size, the preview decoder, pinned read-back buffers).
 #pragma once
 
-#include "core/pipeline/memory_mode.h"
-#include "core/pipeline/model_set.h"
+#include "core/pipeline/pipeline.h"
 
 namespace poseforge::pipeline {
 
-class StepGraphs;
+struct WarmUpRun {
+  Request request;
+  Inputs inputs;
+};
 
-// Runs the text encoders, the image encoder (with an IP-Adapter), one CFG denoising call with the
-// ControlNet (through `graphs` when given) and a VAE decode at side x side, then waits for the device.
-// Each model is where `mode` keeps it while it runs (and parked after, as after a run); low and
-// minimal memory decode in tiles.
-void warm_up(ModelSet& models, StepGraphs* graphs, int side, MemoryMode mode = MemoryMode::Resident);
+// side x side, 2 steps with CFG, the ControlNet acting, one image prompt when `with_image_prompt` (the
+// same step-graph shape as a user's run with one image prompt), a short prompt and negative.
+WarmUpRun warm_up_run(int side, bool with_image_prompt);
 
 }  // namespace poseforge::pipeline
