@@ -3,8 +3,8 @@
 # H200): builds the engine against PyTorch's libtorch, runs the engine tests and the float16 parity
 # check, writes SDXL-size random weights in the real layouts and times PoseForge beside diffusers on
 # the same files. Every stage logs to $OUT/<stage>.log and a failed stage does not stop the others.
-# Usage: bench/gpu_session.sh CARRY STAGES...   (stages: info build test parity layout ours memory lora taesd
-# speed eager compile; BUILD_TARGETS="a b" builds only those targets)
+# Usage: bench/gpu_session.sh CARRY STAGES...   (stages: info build test parity layout ours variants memory
+# lora taesd previews speed profile attention eager compile; BUILD_TARGETS="a b" builds only those targets)
 # CARRY holds engine-deps.tar.xz (scripts/device-deps.sh), diffusers-src.tar.xz (diffusers' src/),
 # shared/{fixtures,bench,real-configs}. OUT (default /tmp/pf-out) gets the logs.
 set -uo pipefail
@@ -89,6 +89,33 @@ taesd() {
   rm -rf "$models/taesdxl"
 }
 
+variants() {
+  # the defaults against one other choice each: attention kernels, cuDNN benchmark mode
+  for v in "--attention cudnn" "--attention efficient" "--attention flash" "--cudnn fast"; do
+    echo "--- $v"
+    "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3 $v
+  done
+}
+
+previews() {
+  # a full VAE preview every 5 steps against the cheap ones (no TAESD in the folder)
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3 --full-preview-every 5
+}
+
+profile() {
+  # where a step's GPU time goes: 3 eager steps of SDXL-size UNet + ControlNet under Kineto, summed by kind
+  "$bench" speed --unet sdxl --controlnet sdxl --latent 128 --batch 2 --steps 3 --ip-tokens 4 --profile "$out/trace.json" &&
+    python3 "$src/bench/trace_summary.py" "$out/trace.json" 3 45 && xz -T4 "$out/trace.json"
+}
+
+attention() {
+  # the step replayed as a graph with each attention kernel, cuDNN convolutions deterministic and benchmarked
+  for c in deterministic fast; do
+    "$bench" speed --unet sdxl --controlnet sdxl --latent 128 --batch 2 --steps 20 --ip-tokens 4 --graph --cudnn $c \
+      --attention auto,flash,efficient,cudnn,math
+  done
+}
+
 speed() {
   "$bench" speed --unet sdxl --controlnet sdxl --latent 128 --batch 2 --steps 20 --ip-tokens 4 --cudnn fast
   "$bench" speed --unet sdxl --controlnet sdxl --latent 128 --batch 2 --steps 20 --ip-tokens 4 --graph --cudnn fast
@@ -105,6 +132,10 @@ for s in "$@"; do
     parity) stage parity "$bench" parity --fixtures "$POSEFORGE_FIXTURES" --dtype fp16 ;;
     layout) stage layout layout ;;
     ours) TAIL=60 stage ours ours ;;
+    variants) TAIL=60 stage variants variants ;;
+    previews) stage previews previews ;;
+    profile) TAIL=70 stage profile profile ;;
+    attention) stage attention attention ;;
     memory) TAIL=80 stage memory memory ;;
     lora) TAIL=40 stage lora lora ;;
     speed) stage speed speed ;;
