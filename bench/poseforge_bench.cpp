@@ -235,7 +235,7 @@ int run_speed(const Args& args) {
     rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
   }
   for (const auto& kernel : kernels) {
-    layers::apply_attention_backend(kernel, device.is_cuda() && pipeline::gpu_compute_major(device) >= 9);
+    layers::apply_attention_backend(kernel);
     for (std::int64_t i = 0; i < warmup; ++i) step();
     std::function<void()> timed = step;
 #if defined(POSEFORGE_BENCH_CUDA)

@@ -14,6 +14,15 @@ if poseforge_torch_cmake_dir "$dest" >/dev/null; then
   echo "get-libtorch: libtorch $POSEFORGE_LIBTORCH_VERSION is already in $dest"
   exit 0
 fi
+# The unpacker is chosen before the 2.5 GB download: unzip, else Python's zipfile module.
+if command -v unzip >/dev/null; then
+  unpack() { unzip -q "$1" -d "$2"; }
+elif command -v python3 >/dev/null; then
+  unpack() { python3 -m zipfile -e "$1" "$2"; }
+else
+  echo "get-libtorch: needs unzip or python3 to unpack the archive (Debian/Ubuntu: sudo apt-get install unzip)" >&2
+  exit 1
+fi
 dir="$(dirname "$dest")"
 mkdir -p "$dir"
 archive="$dir/libtorch.zip.part"
@@ -28,7 +37,7 @@ if [ "$got" != "$sha" ]; then
 fi
 rm -rf "$dir/unpacking"
 mkdir -p "$dir/unpacking"
-unzip -q "$archive" -d "$dir/unpacking"
+unpack "$archive" "$dir/unpacking"
 if ! poseforge_torch_cmake_dir "$dir/unpacking/libtorch" >/dev/null; then
   echo "get-libtorch: the archive holds no libtorch/share/cmake/Torch/TorchConfig.cmake" >&2
   exit 1

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 
+#include <ATen/ATen.h>
 #include <ATen/Context.h>
 #include <torch/version.h>
 
@@ -17,9 +18,6 @@
 namespace poseforge::layers {
 namespace {
 
-// What "auto" puts first on Hopper and newer (measured, docs/performance.md); empty: libtorch's order.
-constexpr const char* kHopperPreference = "";
-
 #if defined(POSEFORGE_SDP_CHOICE)
 at::SDPBackend backend_of(const std::string& name) {
   if (name == "flash") return at::SDPBackend::flash_attention;
@@ -28,9 +26,18 @@ at::SDPBackend backend_of(const std::string& name) {
   return at::SDPBackend::math;
 }
 
-// libtorch's order as the process started, before any choice changed it.
+bool order_changed = false;  // a choice other than "auto" was applied in this process
+
+// libtorch's own order, before any choice changed it. libtorch settles it on the first attention call
+// (putting cuDNN first on Hopper and Blackwell with a recent cuDNN), so one tiny call runs first.
 const std::array<at::SDPBackend, at::num_sdp_backends>& default_order() {
-  static const auto order = at::globalContext().sDPPriorityOrder();
+  static const auto order = [] {
+    if (at::globalContext().hasCUDA()) {
+      const auto q = at::zeros({1, 1, 8, 64}, at::TensorOptions().dtype(at::kHalf).device(at::kCUDA));
+      (void)at::scaled_dot_product_attention(q, q, q);
+    }
+    return at::globalContext().sDPPriorityOrder();
+  }();
   return order;
 }
 
@@ -48,6 +55,7 @@ void put_first(const std::string& name) {
     if (b != chosen) order.push_back(static_cast<std::int64_t>(b));
   }
   ctx.setSDPPriorityOrder(order);
+  order_changed = true;
 }
 #endif
 
@@ -70,22 +78,21 @@ void check_attention_backend(const std::string& name, bool choice_needed) {
 #endif
 }
 
-void apply_attention_backend(const std::string& name, bool is_hopper_or_newer) {
+void apply_attention_backend(const std::string& name) {
   check_attention_backend(name);
 #if defined(POSEFORGE_SDP_CHOICE)
   if (name != "auto") return put_first(name);
-  const std::string preferred = is_hopper_or_newer ? kHopperPreference : "";
-  if (!preferred.empty()) return put_first(preferred);
+  if (!order_changed) return;  // libtorch's own choice, untouched
   std::vector<std::int64_t> order;
   for (const auto b : default_order()) order.push_back(static_cast<std::int64_t>(b));
   at::globalContext().setSDPPriorityOrder(order);
-#else
-  (void)is_hopper_or_newer;
+  order_changed = false;
 #endif
 }
 
 std::string preferred_attention_backend() {
 #if defined(POSEFORGE_SDP_CHOICE)
+  (void)default_order();  // libtorch's order settled (see there)
   switch (at::globalContext().sDPPriorityOrder().front()) {
     case at::SDPBackend::flash_attention: return "flash";
     case at::SDPBackend::efficient_attention: return "efficient";

@@ -151,7 +151,7 @@ void PipelineEngine::load() {
     m.vae_dtype = torch::kBFloat16;
   }
   if (device_.is_cuda()) {
-    layers::apply_attention_backend(options_.attention, gpu_compute_major(device_) >= 9);
+    layers::apply_attention_backend(options_.attention);
     spdlog::info("attention: {} ({} first)", options_.attention, layers::preferred_attention_backend());
   }
   if (device_.is_cuda() && options_.channels_last) {

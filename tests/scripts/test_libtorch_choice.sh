@@ -92,5 +92,19 @@ get "$gdata" "$sum"
 contains "second run: already there" "already" "$(cat "$tmp/get.log")"
 check "then chosen with a driver" "$dest/share/cmake/Torch|1|/src/build-cuda" "$(choose "$tmp/driver" "$tmp/python-none" "$gdata")"
 
+# without unzip (Ubuntu's minimal images have none) Python's zipfile unpacks it
+nounzip="$tmp/no-unzip-bin"
+mkdir -p "$nounzip"
+for tool in bash sh curl sha256sum cut dirname mkdir rm mv cat head ls env uname; do
+  p="$(command -v "$tool" || true)"
+  [ -n "$p" ] && ln -sf "$p" "$nounzip/$tool"
+done
+ln -sf "$(python3 -c 'import sys; print(sys.executable)')" "$nounzip/python3"  # the interpreter, not a pyenv shim
+gdata2="$tmp/get-data-2"
+dest2="$(XDG_DATA_HOME="$gdata2" bash -c "source '$root/scripts/libtorch.sh'; poseforge_fetched_libtorch")"
+PATH="$nounzip" get "$gdata2" "$sum"
+check "without unzip: unpacked by python3" "0" "$?"
+check "without unzip: library intact" "$(sha256sum <"$tmp/zip/libtorch/lib/libtorch.so")" "$(sha256sum <"$dest2/lib/libtorch.so" 2>/dev/null)"
+
 [ "$failures" -eq 0 ] && echo "all checks passed" || echo "$failures checks failed"
 exit "$((failures > 0))"
