@@ -261,6 +261,11 @@ TEST(GuiFailures, CorruptPresetLastSessionAndSettingsFilesAreSkippedTheOthersLoa
   EXPECT_NE(combo->findData(QString::fromStdString(good.name)), -1);
   EXPECT_GT(combo->count(), 1);
   for (int i = 0; i < combo->count(); ++i) EXPECT_NE(combo->itemData(i).toString(), "x");
+  // The status bar says so once the window is up (the bar read the files before it was connected).
+  QCoreApplication::processEvents();
+  const QString shown = window.statusBar()->currentMessage();
+  EXPECT_NE(shown.indexOf(QString("%1 preset files were skipped").arg(std::size(bad_files))), -1) << shown.toStdString();
+  EXPECT_NE(shown.indexOf("the Log panel says why"), -1) << shown.toStdString();
   // Each corrupt file is named in a message.
   QSignalSpy messages(window.preset_bar(), &PresetBar::message);
   window.preset_bar()->reload();

@@ -210,6 +210,13 @@ void MainWindow::build_toolbar() {
     if (auto_action_->isChecked()) debounce_->start();
   });
   connect(preset_bar_, &PresetBar::message, this, &MainWindow::status);
+  // Preset files skipped at start were reported before this connection: one status message for them
+  // once the window is up (each is also in the Log panel).
+  if (const auto& skipped = store_->last_problems(); !skipped.empty()) {
+    note_at_start(skipped.size() == 1 ? QString("a preset file was skipped (the Log panel says why)")
+                                      : QString("%1 preset files were skipped (the Log panel says why)")
+                                            .arg(skipped.size()));
+  }
 }
 
 void MainWindow::connect_generation() {
@@ -355,6 +362,22 @@ void MainWindow::status(const QString& text) {
   statusBar()->showMessage(text, 8000);
 }
 
+void MainWindow::note_at_start(const QString& text, bool first) {
+  // Once the event loop runs (after the start-up messages the caller shows: the models found), all in
+  // one message, so a later note does not hide an earlier one.
+  if (start_notes_.isEmpty()) {
+    QTimer::singleShot(0, this, [this] {
+      statusBar()->showMessage(start_notes_.join("  ·  "), 15000);
+      start_notes_.clear();
+    });
+  }
+  if (first) {
+    start_notes_.prepend(text);
+  } else {
+    start_notes_ << text;
+  }
+}
+
 void MainWindow::restore_session() {
   connect(history_, &HistoryStrip::restore, this, [this](const HistoryEntry& entry) {
     parameters_->set_request(entry.request);
@@ -377,8 +400,7 @@ void MainWindow::restore_session() {
     parameters_->set_request(start->request);
     preset_bar_->show_no_selection();
     spdlog::info("{}", start->reason);
-    // Once the event loop runs: after the start-up messages the caller shows (the models found).
-    QTimer::singleShot(0, this, [this, reason = QString::fromStdString(start->reason)] { status(reason); });
+    note_at_start(QString::fromStdString(start->reason), /*first=*/true);
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <QImage>
 #include <QMainWindow>
+#include <QStringList>
 
 #include "ui/generation/generation_engine.h"
 #include "ui/results/history_strip.h"
@@ -94,12 +95,15 @@ class MainWindow : public QMainWindow {
   void show_entry(const HistoryEntry& entry);
   void ask_save();
   void status(const QString& text);
+  // Shown with the other start-up notes, in one message, once the window is up (`first`: before them).
+  void note_at_start(const QString& text, bool first = false);
   void refresh_engine_status();  // device, memory, model state, demo badge
   QImage shown_image() const;    // current_'s picture, with the detected skeleton when asked for
 
   std::shared_ptr<GenerationEngine> engine_;
   std::unique_ptr<GenerationController> generation_;
   std::shared_ptr<presets::PresetStore> store_;
+  QStringList start_notes_;  // note_at_start: shown together once the event loop runs
   ResultView* result_view_ = nullptr;
   PosePanel* pose_panel_ = nullptr;
   ImagePromptPanel* image_prompt_panel_ = nullptr;
