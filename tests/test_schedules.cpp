@@ -22,20 +22,7 @@ namespace {
 
 constexpr double kRel = 1e-4;  // float32 schedules against double formulas
 
-// The first fixture case of a diffusers class whose config asks for no sigma schedule of its own (no
-// Karras, exponential or beta sigmas: what "Automatic" then means is the sampler's own), whatever the
-// cases are named or in which order they come.
-nlohmann::json case_of_class(const std::string& cls) {
-  const nlohmann::json fixture = test::load_scheduler_results();
-  for (const auto& r : fixture["results"]) {
-    const auto& c = r.at("config");
-    const auto on = [&c](const char* key) { return c.contains(key) && c[key].is_boolean() && c[key].get<bool>(); };
-    if (r["class"] == cls && !on("use_karras_sigmas") && !on("use_exponential_sigmas") && !on("use_beta_sigmas"))
-      return r;
-  }
-  ADD_FAILURE() << "the schedulers fixture has no case of class " << cls << " without a sigma schedule option";
-  throw std::runtime_error("missing fixture class");
-}
+using test::case_of_class;
 
 // The step counts the fixture holds.
 std::vector<int64_t> fixture_steps() {
