@@ -233,8 +233,8 @@ TEST(Pipeline, ProgressEveryCallWithPreviewOfLatentSize) {
       EXPECT_GE(seen[i].elapsed_s, seen[i - 1].elapsed_s);
     }
     ASSERT_TRUE(seen[i].preview.has_value());
-    EXPECT_EQ(seen[i].preview->width, run.request.width / 8);
-    EXPECT_EQ(seen[i].preview->height, run.request.height / 8);
+    EXPECT_EQ(seen[i].preview->width, run.request.width / test::fixture_vae_scale_factor());
+    EXPECT_EQ(seen[i].preview->height, run.request.height / test::fixture_vae_scale_factor());
   }
   EXPECT_GT(seen.front().sigma, seen.back().sigma);
   EXPECT_EQ(seen.back().eta_s, 0.0);
@@ -352,7 +352,7 @@ TEST(Pipeline, FullPreviewEveryKStepsHasImageSize) {
   const auto run = seeded_run(5);
   std::vector<int> widths;
   pipeline.generate(run.request, run.inputs, [&](const Progress& p) { widths.push_back(p.preview->width); });
-  const int w = run.request.width, small = w / 8;
+  const int w = run.request.width, small = w / test::fixture_vae_scale_factor();
   EXPECT_EQ(widths, (std::vector<int>{small, w, w}));  // steps 1, 2 (K), 3 (last)
 }
 

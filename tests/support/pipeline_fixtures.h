@@ -46,6 +46,13 @@ inline pipeline::Request fixture_request(const nlohmann::json& p) {
   return r;
 }
 
+// The fixture VAE's downsampling factor, 2^(levels - 1) from vae/vae/config.json's block_out_channels:
+// image pixels per latent pixel (8 for SDXL's VAE).
+inline int fixture_vae_scale_factor() {
+  const auto levels = fixture_json("vae/vae/config.json").at("block_out_channels").size();
+  return 1 << (levels - 1);
+}
+
 // The reference file of one run of pipeline/params.json: expected_plus for a run whose IP-Adapter file is the
 // Plus (Resampler) variant, expected_basic otherwise; the variant is read from the adapter file itself.
 inline std::string fixture_expected_file(const nlohmann::json& run) {
