@@ -405,15 +405,19 @@ TEST(DiffusionConfig, UnsupportedOrInconsistentValuesAreErrors) {
 
 TEST(DiffusionConfig, ShapeMismatchedWeightsAreErrorsNamingTheTensor) {
   test::TempDir dir;
-  auto folder = edited_model(dir, "unet/unet", [](auto& j) { j["cross_attention_dim"] = 32; });
+  // Each edit moves the fixture's own value, so it differs from what the weights were made with.
+  auto folder = edited_model(
+      dir, "unet/unet", [](auto& j) { j["cross_attention_dim"] = 2 * j["cross_attention_dim"].template get<int>(); });
   expect_error([&] { load_unet(folder, torch::kCPU, torch::kFloat32); }, {"attn2.to_k.weight", "loading UNet"});
   test::TempDir dir2;
   folder = edited_model(dir2, "unet/controlnet", [](auto& j) {
-    j["conditioning_embedding_out_channels"] = {16, 32, 64, 256};
+    auto& channels = j["conditioning_embedding_out_channels"];
+    channels[1] = 2 * channels[1].template get<int>();
   });
   expect_error([&] { load_controlnet(folder, torch::kCPU, torch::kFloat32); }, {"controlnet_cond_embedding"});
   test::TempDir dir3;
-  folder = edited_model(dir3, "vae/vae", [](auto& j) { j["latent_channels"] = 8; });
+  folder = edited_model(dir3, "vae/vae",
+                        [](auto& j) { j["latent_channels"] = 2 * j["latent_channels"].template get<int>(); });
   expect_error([&] { load_autoencoder_kl(folder, torch::kCPU, torch::kFloat32); }, {"loading VAE"});
 }
 

@@ -43,7 +43,7 @@ namespace {
 
 constexpr int kDetectTimeoutMs = 300000;  // CPU detection on a shared, loaded machine
 
-// The two people of openpose/decode_expected.json on decode_input.png's canvas.
+// The people of openpose/decode_expected.json on decode_input.png's canvas.
 pose::Pose fixture_pose() {
   const nlohmann::json expected = fixture_json("openpose/decode_expected.json");
   pose::BodyDecoding decoding;
@@ -273,7 +273,9 @@ TEST(PosePanel, AddAndRemovePeople) {
 TEST(PosePanel, ExportAndReimportJson) {
   gui_app();
   EditorFixture f;
-  f.panel.document()->move_keypoint(0, 0, 0.25, 0.125);
+  ASSERT_GE(f.people(), 1u);
+  const JointRef moved = f.isolated_joint(0);  // a joint the fixture detected (not assumed to be the nose)
+  f.panel.document()->move_keypoint(moved.person, moved.keypoint, 0.25, 0.125);
   ASSERT_TRUE(f.panel.export_pose_json(qpath(f.dir / "out.json")));
   PosePanel other;  // a pose on its own: no photo, black canvas of the pose's size
   ASSERT_TRUE(other.import_pose_json(qpath(f.dir / "out.json"))) << other.message().toStdString();

@@ -1,5 +1,6 @@
 // Image-prompt control through the pipeline on the fixture models (start/end at the right calls, masks
 // of zeros and ones, types, cached tokens, the negative image prompt) and the request and preset keys.
+#include <algorithm>
 #include <functional>
 #include <iostream>
 
@@ -58,6 +59,8 @@ io::Image solid(int width, int height, std::uint8_t value) {
 
 TEST(ImagePromptPipeline, StartEndSwitchTheAdapterOnAndOffAtTheRightCalls) {
   PipelineCase t;
+  // Enough calls for a switch inside the run: at least 4 steps, whatever the fixture run's step count.
+  t.run.request.steps = std::max(t.run.request.steps, 4);
   const auto none = t.generate(t.without_prompts());
   const auto full = t.generate(t.run.inputs);
   const auto calls = static_cast<std::int64_t>(full.step_latents[0].size());
@@ -139,6 +142,8 @@ TEST(ImagePromptPipeline, ControlsReuseTheCachedTokens) {
 
 TEST(ImagePromptPipeline, NegativeImagePromptReplacesTheZeros) {
   PipelineCase t;
+  // The negative side only counts with classifier-free guidance: on, whatever the fixture run's guidance.
+  t.run.request.guidance_scale = std::max(t.run.request.guidance_scale, 2.0);
   auto& models = t.engine.models();
   const bool hidden = models.ip_adapter->uses_hidden_states();
   const auto& image = t.run.inputs.image_prompts.front().image;

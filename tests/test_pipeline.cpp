@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <atomic>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <iostream>
@@ -107,12 +108,24 @@ void check_parity(std::size_t index, bool single_file = false) {
   expect_close("image", out.images[0], expected.tensor("image"), kImageTolerance, /*relative=*/false);
 }
 
-// A small request on the fixture models with random start latents (no initial_latents).
+// The index of the params.json run whose reference is `expected_file` (the runs may come in any order).
+std::size_t run_index(const std::string& expected_file) {
+  const auto runs = fixture_json("pipeline/params.json").at("runs");
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (fixture_run(i).expected_file == expected_file) return i;
+  }
+  ADD_FAILURE() << "no run of pipeline/params.json is checked against " << expected_file;
+  throw std::runtime_error("missing fixture run for " + expected_file);
+}
+
+// A small request on the fixture models with random start latents (no initial_latents). The step count and
+// sampler are this helper's own (Euler: one model call a step), not the fixture run's.
 FixtureRun seeded_run(std::int64_t seed) {
   FixtureRun r = fixture_run(0);
   r.inputs.initial_latents.clear();
   r.request.seed = seed;
   r.request.steps = 3;
+  r.request.scheduler = "Euler";
   return r;
 }
 
@@ -123,11 +136,11 @@ bool same_pixels(const io::Image& a, const io::Image& b) {
 }  // namespace
 
 TEST(PipelineParity, BasicAdapterEveryStepAndImage) {
-  check_parity(0);
+  check_parity(run_index("pipeline/expected_basic.safetensors"));
 }
 
 TEST(PipelineParity, PlusAdapterEveryStepAndImage) {
-  check_parity(1);
+  check_parity(run_index("pipeline/expected_plus.safetensors"));
 }
 
 TEST(PipelineParity, SingleFileCheckpointEveryStepAndImage) {
@@ -220,8 +233,8 @@ TEST(Pipeline, ProgressEveryCallWithPreviewOfLatentSize) {
       EXPECT_GE(seen[i].elapsed_s, seen[i - 1].elapsed_s);
     }
     ASSERT_TRUE(seen[i].preview.has_value());
-    EXPECT_EQ(seen[i].preview->width, run.request.width / 8);
-    EXPECT_EQ(seen[i].preview->height, run.request.height / 8);
+    EXPECT_EQ(seen[i].preview->width, run.request.width / test::fixture_vae_scale_factor());
+    EXPECT_EQ(seen[i].preview->height, run.request.height / test::fixture_vae_scale_factor());
   }
   EXPECT_GT(seen.front().sigma, seen.back().sigma);
   EXPECT_EQ(seen.back().eta_s, 0.0);
@@ -339,7 +352,7 @@ TEST(Pipeline, FullPreviewEveryKStepsHasImageSize) {
   const auto run = seeded_run(5);
   std::vector<int> widths;
   pipeline.generate(run.request, run.inputs, [&](const Progress& p) { widths.push_back(p.preview->width); });
-  const int w = run.request.width, small = w / 8;
+  const int w = run.request.width, small = w / test::fixture_vae_scale_factor();
   EXPECT_EQ(widths, (std::vector<int>{small, w, w}));  // steps 1, 2 (K), 3 (last)
 }
 
@@ -401,7 +414,8 @@ TEST(Pipeline, ImagePromptsNeedAnAdapterAndRunWithoutOne) {
 TEST(PipelineEngine, GuidanceOneRunsUNetAndControlNetOnOneBatch) {
   PipelineEngine engine(fixture_paths("ip-adapter_tiny.safetensors"), cpu_float32());
   auto run = seeded_run(5);
-  run.request.control_end = 0.5;  // ControlNet off for the later calls
+  run.request.guidance_scale = 5.0;  // classifier-free guidance on, whatever the fixture run's guidance
+  run.request.control_end = 0.5;     // ControlNet off for the later calls
   const auto calls = [](const EngineOutput& out, std::int64_t batch) {
     return std::vector<std::int64_t>(out.sigmas.size(), batch);
   };

@@ -22,15 +22,7 @@ namespace {
 
 constexpr double kRel = 1e-4;  // float32 schedules against double formulas
 
-// The fixture case of a diffusers class (the first one), its config with _class_name.
-nlohmann::json case_of_class(const std::string& cls) {
-  const nlohmann::json fixture = test::load_scheduler_results();
-  for (const auto& r : fixture["results"]) {
-    if (r["class"] == cls) return r;
-  }
-  ADD_FAILURE() << "the schedulers fixture has no case of class " << cls;
-  throw std::runtime_error("missing fixture class");
-}
+using test::case_of_class;
 
 // The step counts the fixture holds.
 std::vector<int64_t> fixture_steps() {
@@ -138,8 +130,10 @@ TEST(Schedules, SgmUniformIsTrailingInEverySamplerThatSpacesTimesteps) {
 // sigma_max and sigma_min: the config's spaced timesteps' for the sigma-space samplers (leading here:
 // t = (N - 1) * (T / N) + offset down to offset), the whole training range for DPM-Solver and UniPC.
 TEST(Schedules, KarrasAndExponentialFollowTheirFormulasInEveryFamily) {
-  const io::SchedulerConfig config = test::case_config(case_of_class("EulerDiscreteScheduler"));
-  ASSERT_EQ(config.timestep_spacing, "leading");
+  // The formulas below are for leading spacing: this test sets it rather than assume the fixture's.
+  io::SchedulerConfig config = test::case_config(case_of_class("EulerDiscreteScheduler"));
+  config.timestep_spacing = "leading";
+  config.raw["timestep_spacing"] = "leading";
   const auto train = train_sigmas_of(config);
   const int64_t t = config.num_train_timesteps;
   for (int64_t n : fixture_steps()) {

@@ -134,7 +134,7 @@ TEST(TaesdPreview, StepPreviewsAreTheTinyDecoderOfEachStepsLatents) {
   linear.run(request, inputs, [&](const pipeline::Progress& p) { plain.push_back(p); });
   ASSERT_FALSE(plain.empty());
   ASSERT_TRUE(plain.front().preview.has_value());
-  EXPECT_EQ(plain.front().preview->width, request.width / 8);
+  EXPECT_EQ(plain.front().preview->width, request.width / fixture_vae_scale_factor());
 }
 
 }  // namespace poseforge::test

@@ -318,41 +318,51 @@ TEST(VisionIpAdapter, MalformedFilesGiveClearErrors) {
   };
   auto make = [](const io::TensorMap& m) { return vision::make_ip_adapter(m, "bad.safetensors"); };
   const auto k1 = basic.at("ip_adapter.1.to_k_ip.weight");
+  // The fixture files' own layer counts: attention layers 1, 3, ..., last; Resampler blocks 0 .. depth - 1.
+  int attention_layers = 0;
+  while (basic.count("ip_adapter." + std::to_string(2 * attention_layers + 1) + ".to_k_ip.weight")) ++attention_layers;
+  ASSERT_GE(attention_layers, 2) << "the layer-numbering errors need two attention layers";
+  const std::string last = "ip_adapter." + std::to_string(2 * attention_layers - 1);
+  const std::string before_last = "ip_adapter." + std::to_string(2 * attention_layers - 3);
+  int depth = 0;
+  while (plus.count("image_proj.layers." + std::to_string(depth) + ".0.to_q.weight")) ++depth;
+  ASSERT_GE(depth, 1);
+  const std::string last_block = "image_proj.layers." + std::to_string(depth - 1);
 
   // Missing keys and wrong shapes.
   expect_error([&] { make(without(basic, {"image_proj.norm.weight"})); }, {"bad.safetensors", "norm.weight"});
-  expect_error([&] { make(without(plus, {"image_proj.layers.1.0.to_kv.weight"})); },
-               {"bad.safetensors", "layers.1.0.to_kv.weight"});
+  expect_error([&] { make(without(plus, {last_block + ".0.to_kv.weight"})); },
+               {"bad.safetensors", last_block.substr(11) + ".0.to_kv.weight"});
   expect_error([&] { make(with(basic, "image_proj.proj.bias", torch::zeros({7}))); }, {"proj.bias", "[7]"});
   expect_error(
       [&] {
-        make(with(plus, "image_proj.layers.2.1.3.weight", torch::zeros({3, 3})));
+        make(with(plus, last_block + ".1.3.weight", torch::zeros({3, 3})));
       },
-      {"layers.2.1.3.weight", "[3, 3]"});
+      {last_block.substr(11) + ".1.3.weight", "[3, 3]"});
   expect_error(
       [&] {
-        make(with(basic, "ip_adapter.5.to_v_ip.weight", torch::zeros({k1.size(0), k1.size(1) + 1})));
+        make(with(basic, last + ".to_v_ip.weight", torch::zeros({k1.size(0), k1.size(1) + 1})));
       },
-      {"ip_adapter.5.to_v_ip.weight", "token width"});
+      {last + ".to_v_ip.weight", "token width"});
   expect_error(
       [&] {
-        make(with(basic, "ip_adapter.5.to_v_ip.weight", torch::zeros({k1.size(0) + 1, k1.size(1)})));
+        make(with(basic, last + ".to_v_ip.weight", torch::zeros({k1.size(0) + 1, k1.size(1)})));
       },
-      {"ip_adapter.5", "differ in shape"});
+      {last, "differ in shape"});
   // Layer numbering.
   expect_error(
       [&] {
-        make(without(basic, {"ip_adapter.3.to_k_ip.weight", "ip_adapter.3.to_v_ip.weight"}));
+        make(without(basic, {before_last + ".to_k_ip.weight", before_last + ".to_v_ip.weight"}));
       },
-      {"numbered 1, 3, 5", "ip_adapter.5", "ip_adapter.3"});
+      {"numbered 1, 3, 5", "found " + last + " where " + before_last + " was expected"});
   expect_error(
       [&] {
         make(with(without(basic, {"ip_adapter.1.to_k_ip.weight", "ip_adapter.1.to_v_ip.weight"}),
                   "ip_adapter.2.to_k_ip.weight", k1));
       },
       {"numbered 1, 3, 5"});
-  expect_error([&] { make(without(basic, {"ip_adapter.7.to_v_ip.weight"})); },
-               {"missing key 'ip_adapter.7.to_v_ip.weight'"});
+  expect_error([&] { make(without(basic, {last + ".to_v_ip.weight"})); },
+               {"missing key '" + last + ".to_v_ip.weight'"});
   expect_error([&] { make(with(basic, "ip_adapter.x.to_k_ip.weight", k1)); },
                {"unexpected key 'ip_adapter.x.to_k_ip.weight'"});
   expect_error([&] { make(with(basic, "unet.conv.weight", k1)); }, {"unexpected key 'unet.conv.weight'"});

@@ -11,7 +11,7 @@
 #include "core/io/safetensors.h"
 #include "core/pipeline/pipeline.h"
 #include "tests/support/fixtures.h"
-#include "tests/support/pipeline_fixtures.h"  // engine_fixture_paths, fixture_request
+#include "tests/support/pipeline_fixtures.h"  // engine_fixture_paths, fixture_request, fixture_expected_file
 
 namespace poseforge::test {
 
@@ -42,8 +42,7 @@ inline FixturePipelineRun fixture_pipeline_run(std::size_t index) {
   r.request.image_prompts.push_back({ip_path.string(), 1.0});
   r.inputs.control_image = io::read_image_rgb(r.request.pose_image);
   r.inputs.image_prompts.push_back({io::read_image_rgb(ip_path), 1.0});
-  const bool plus = r.adapter_file.find("plus") != std::string::npos;
-  r.expected_file = plus ? "pipeline/expected_plus.safetensors" : "pipeline/expected_basic.safetensors";
+  r.expected_file = fixture_expected_file(p);
   io::SafetensorsFile expected(fixture(r.expected_file));
   const auto latents = expected.tensor("initial_latents").to(torch::kFloat32).contiguous();
   r.inputs.initial_latents.assign(latents.data_ptr<float>(), latents.data_ptr<float>() + latents.numel());

@@ -7,6 +7,7 @@
 
 #include "core/pipeline/model_paths.h"
 #include "core/pipeline/request.h"
+#include "core/vision/ip_adapter.h"
 #include "tests/support/fixtures.h"
 
 namespace poseforge::test {
@@ -43,6 +44,22 @@ inline pipeline::Request fixture_request(const nlohmann::json& p) {
   r.scheduler = p["scheduler"].get<std::string>();
   r.seed = 0;
   return r;
+}
+
+// The fixture VAE's downsampling factor, 2^(levels - 1) from vae/vae/config.json's block_out_channels:
+// image pixels per latent pixel (8 for SDXL's VAE).
+inline int fixture_vae_scale_factor() {
+  const auto levels = fixture_json("vae/vae/config.json").at("block_out_channels").size();
+  return 1 << (levels - 1);
+}
+
+// The reference file of one run of pipeline/params.json: expected_plus for a run whose IP-Adapter file is the
+// Plus (Resampler) variant, expected_basic otherwise; the variant is read from the adapter file itself.
+inline std::string fixture_expected_file(const nlohmann::json& run) {
+  const auto adapter =
+      vision::load_ip_adapter(fixture("pipeline/ip_adapter/" + run.at("ip_adapter").get<std::string>()));
+  return adapter.variant() == vision::IpAdapterVariant::Plus ? "pipeline/expected_plus.safetensors"
+                                                             : "pipeline/expected_basic.safetensors";
 }
 
 }  // namespace poseforge::test

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,21 @@ inline nlohmann::json load_scheduler_results() {
   std::string s = text.str();
   for (size_t pos; (pos = s.find("-Infinity")) != std::string::npos;) s.replace(pos, 9, "-1e308");
   return nlohmann::json::parse(s);
+}
+
+// The first case of a diffusers class whose config asks for no sigma schedule of its own (no Karras,
+// exponential or beta sigmas: what "Automatic" then means is the sampler's own), whatever the cases are
+// named or in which order they come. None is a test failure (throws).
+inline nlohmann::json case_of_class(const std::string& cls) {
+  const nlohmann::json fixture = load_scheduler_results();
+  for (const auto& r : fixture["results"]) {
+    const auto& c = r.at("config");
+    const auto on = [&c](const char* key) { return c.contains(key) && c[key].is_boolean() && c[key].get<bool>(); };
+    if (r["class"] == cls && !on("use_karras_sigmas") && !on("use_exponential_sigmas") && !on("use_beta_sigmas"))
+      return r;
+  }
+  ADD_FAILURE() << "the schedulers fixture has no case of class " << cls << " without a sigma schedule option";
+  throw std::runtime_error("missing fixture case of class " + cls);
 }
 
 // A case's config with its diffusers class as _class_name.
