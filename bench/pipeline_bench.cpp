@@ -90,6 +90,16 @@ double since(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
+std::vector<std::string> comma_list(const std::string& text) {
+  std::vector<std::string> items;
+  for (std::string rest = text; !rest.empty();) {
+    const auto comma = rest.find(',');
+    items.push_back(rest.substr(0, comma));
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+  }
+  return items;
+}
+
 int run_pipeline_bench(const Options& o) {
   // 1. models: a given folder, or the demo engine models written first
   fs::path root;
@@ -134,10 +144,7 @@ int run_pipeline_bench(const Options& o) {
   request.negative_prompt = "blurry, lowres";
   request.pose_image = "(synthetic)";
   // --lora FILE[:W][,FILE[:W]...]: merged before the first run (its merge time is in run 1)
-  for (std::string rest = option(o, "lora", ""); !rest.empty();) {
-    const auto comma = rest.find(',');
-    std::string item = rest.substr(0, comma);
-    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+  for (const std::string& item : comma_list(option(o, "lora", ""))) {
     pipeline::LoraRequest lora;
     const auto colon = item.rfind(':');
     lora.path = colon == std::string::npos ? item : item.substr(0, colon);

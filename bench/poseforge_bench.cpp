@@ -228,13 +228,7 @@ int run_speed(const Args& args) {
   }
 
   // --attention a,b,...: each kernel in turn on the same models (a graph captured again for each).
-  std::vector<std::string> kernels;
-  for (std::string rest = args.get("attention", "auto"); !rest.empty();) {
-    const auto comma = rest.find(',');
-    kernels.push_back(rest.substr(0, comma));
-    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
-  }
-  for (const auto& kernel : kernels) {
+  for (const auto& kernel : bench::comma_list(args.get("attention", "auto"))) {
     layers::apply_attention_backend(kernel);
     for (std::int64_t i = 0; i < warmup; ++i) step();
     std::function<void()> timed = step;

@@ -9,14 +9,6 @@
 
 namespace poseforge::bench {
 
-bool can_profile() {
-#if defined(POSEFORGE_BENCH_PROFILE)
-  return true;
-#else
-  return false;
-#endif
-}
-
 void profile_to_file(const std::function<void()>& work, const std::string& path) {
 #if defined(POSEFORGE_BENCH_PROFILE)
   namespace prof = torch::autograd::profiler;

@@ -6,11 +6,8 @@
 
 namespace poseforge::bench {
 
-// Whether this build can profile (a libtorch whose Kineto C++ API compiled here: POSEFORGE_BENCH_PROFILE).
-bool can_profile();
-
 // Runs `work` with the CPU and CUDA activities recorded, then writes the trace to `path`. Error when the
-// build cannot profile.
+// build cannot profile (its libtorch's Kineto C++ API did not compile here: no POSEFORGE_BENCH_PROFILE).
 void profile_to_file(const std::function<void()>& work, const std::string& path);
 
 }  // namespace poseforge::bench

@@ -7,6 +7,8 @@
 
 #include <ATen/ATen.h>
 #include <ATen/Context.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <torch/version.h>
 
 #include "core/error.h"
@@ -19,10 +21,19 @@ namespace poseforge::layers {
 namespace {
 
 #if defined(POSEFORGE_SDP_CHOICE)
-at::SDPBackend backend_of(const std::string& name) {
-  if (name == "flash") return at::SDPBackend::flash_attention;
-  if (name == "efficient") return at::SDPBackend::efficient_attention;
-  if (name == "cudnn") return at::SDPBackend::cudnn_attention;
+struct Kernel {
+  const char* name;
+  at::SDPBackend backend;
+};
+constexpr Kernel kKernels[] = {{"flash", at::SDPBackend::flash_attention},
+                               {"efficient", at::SDPBackend::efficient_attention},
+                               {"cudnn", at::SDPBackend::cudnn_attention},
+                               {"math", at::SDPBackend::math}};
+
+at::SDPBackend backend_of(const std::string& name) {  // a checked name other than "auto"
+  for (const auto& k : kKernels) {
+    if (name == k.name) return k.backend;
+  }
   return at::SDPBackend::math;
 }
 
@@ -66,7 +77,7 @@ std::vector<std::string> attention_backend_names() { return {"auto", "flash", "e
 void check_attention_backend(const std::string& name, bool choice_needed) {
   const auto names = attention_backend_names();
   if (std::find(names.begin(), names.end(), name) == names.end()) {
-    throw Error("attention kernel '{}' is not valid (auto, flash, efficient, cudnn, math)", name);
+    throw Error("attention kernel '{}' is not valid ({})", name, fmt::join(names, ", "));
   }
 #if !defined(POSEFORGE_SDP_CHOICE)
   if (name != "auto" && choice_needed) {
@@ -93,13 +104,11 @@ void apply_attention_backend(const std::string& name) {
 std::string preferred_attention_backend() {
 #if defined(POSEFORGE_SDP_CHOICE)
   (void)default_order();  // libtorch's order settled (see there)
-  switch (at::globalContext().sDPPriorityOrder().front()) {
-    case at::SDPBackend::flash_attention: return "flash";
-    case at::SDPBackend::efficient_attention: return "efficient";
-    case at::SDPBackend::cudnn_attention: return "cudnn";
-    case at::SDPBackend::math: return "math";
-    default: return "other";
+  const at::SDPBackend first = at::globalContext().sDPPriorityOrder().front();
+  for (const auto& k : kKernels) {
+    if (k.backend == first) return k.name;
   }
+  return "other";
 #else
   return "sdpa unavailable";
 #endif
