@@ -58,7 +58,7 @@ ours() {
   "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3
   "$bench" pipeline --models "$models" "${common[@]}" --runs 2
   "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 2 --no-graph --no-warm-up
-  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3 --channels-last
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3 --no-fused --no-channels-last
 }
 
 memory() {
@@ -104,7 +104,8 @@ previews() {
 
 profile() {
   # where a step's GPU time goes: 3 eager steps of SDXL-size UNet + ControlNet under Kineto, summed by kind
-  "$bench" speed --unet sdxl --controlnet sdxl --latent 128 --batch 2 --steps 3 --ip-tokens 4 --profile "$out/trace.json" &&
+  "$bench" speed --unet sdxl --controlnet sdxl --latent 128 --batch 2 --steps 3 --ip-tokens 4 --channels-last \
+    --profile "$out/trace.json" &&
     python3 "$src/bench/trace_summary.py" "$out/trace.json" 3 45 && xz -T4 "$out/trace.json"
 }
 
@@ -117,8 +118,12 @@ attention() {
 }
 
 speed() {
-  "$bench" speed --unet sdxl --controlnet sdxl --latent 128 --batch 2 --steps 20 --ip-tokens 4 --cudnn fast
-  "$bench" speed --unet sdxl --controlnet sdxl --latent 128 --batch 2 --steps 20 --ip-tokens 4 --graph --cudnn fast
+  # the step replayed as a graph: the defaults (fused kernels, NHWC), then without each
+  local s=(--unet sdxl --controlnet sdxl --latent 128 --batch 2 --steps 20 --ip-tokens 4 --graph)
+  for v in "--channels-last" "--channels-last --no-fused" "" "--no-fused"; do
+    echo "--- speed $v"
+    "$bench" speed "${s[@]}" $v
+  done
 }
 
 mkdir -p "$carry/.devdeps"

@@ -124,7 +124,8 @@ int run_pipeline_bench(const Options& o) {
   engine.memory = option(o, "memory", "auto");
   engine.vae_dtype = option(o, "vae-dtype", "auto");
   engine.log_memory = o.count("memory-phases") != 0;
-  engine.channels_last = o.count("channels-last") != 0;
+  engine.channels_last = o.count("no-channels-last") == 0;
+  engine.fused_kernels = o.count("no-fused") == 0;
   engine.attention = option(o, "attention", "auto");
   engine.deterministic = option(o, "cudnn", "deterministic") != "fast";
   engine.full_preview_every = int_option(o, "full-preview-every", 0);

@@ -28,6 +28,7 @@
 #include "core/io/json_config.h"
 #include "core/io/safetensors.h"
 #include "core/layers/attention_backend.h"
+#include "core/layers/fused_ops.h"
 #include "core/pipeline/cuda_info.h"
 
 #if defined(POSEFORGE_BENCH_CUDA)
@@ -48,12 +49,13 @@ namespace {
 const char* const kUsage = R"(usage:
   poseforge-bench speed  [--unet sdxl|DIR] [--controlnet none|sdxl|DIR] [--latent 128] [--batch 2]
                          [--steps 10] [--warmup 3] [--dtype fp16|bf16|fp32] [--device cuda|cpu]
-                         [--ip-tokens 0] [--graph] [--channels-last] [--cudnn deterministic|fast]
+                         [--ip-tokens 0] [--graph] [--channels-last] [--no-fused] [--cudnn deterministic|fast]
                          [--attention auto|flash|efficient|cudnn|math[,...]] [--profile TRACE.json]
       Builds the UNet (and ControlNet) from SDXL's config with random weights ("sdxl") or loads a
       diffusers folder, runs --steps forwards of [batch, 4, latent, latent] and prints the time per
       step and the peak CUDA memory. --graph captures one step as a CUDA graph and replays it;
-      --channels-last stores conv weights and inputs channels-last (NHWC). --cudnn fast lets cuDNN
+      --channels-last stores conv weights and inputs channels-last (NHWC); --no-fused runs libtorch's
+      GroupNorm, SiLU and GELU instead of our fused kernels (layers/fused_ops.h). --cudnn fast lets cuDNN
       pick the fastest algorithms (benchmark mode); the default is the app's deterministic setting.
       --attention times each listed kernel in turn on the same models; --profile writes a Kineto trace
       of up to 3 eager steps first (bench/trace_summary.py sums its GPU kernels by kind).
@@ -65,7 +67,7 @@ const char* const kUsage = R"(usage:
                          [--low-vram] [--full-preview-every 0] [--cudnn deterministic|fast]
                          [--runs 2] [--new-prompt] [--controlnet-scale 0.8] [--ip-scale 0.6]
                          [--no-graph] [--no-warm-up] [--no-taesd] [--memory auto|resident|balanced|low]
-                         [--vae-dtype auto|float32] [--memory-phases] [--channels-last]
+                         [--vae-dtype auto|float32] [--memory-phases] [--no-channels-last] [--no-fused]
                          [--lora FILE[:W][,FILE[:W]...]] [--attention auto|flash|efficient|cudnn|math]
       Runs pipeline::Pipeline end to end (text encoders, ControlNet + UNet with CFG, sampler, VAE decode,
       async previews) on a model folder (ModelPaths::discover layout; --make-demo writes the tiny demo
@@ -77,7 +79,7 @@ const char* const kUsage = R"(usage:
       keeps the linear previews when the models folder has a TAESD-XL decoder. --memory and --vae-dtype:
       EngineOptions::memory / vae_dtype; --memory-phases logs the GPU memory peak of each stage (the
       final peak line is then the last stage's); --lora merges LoRAs (paths or names in loras/);
-      --channels-last: EngineOptions::channels_last.
+      --no-channels-last / --no-fused: EngineOptions::channels_last / fused_kernels off.
 )";
 
 struct Args {
@@ -103,7 +105,8 @@ Args parse(int argc, char** argv) {
     if (key.rfind("--", 0) != 0) throw Error("unexpected argument '{}'\n{}", key, kUsage);
     key = key.substr(2);
     if (key == "graph" || key == "channels-last" || key == "low-vram" || key == "new-prompt" || key == "no-graph" ||
-        key == "no-warm-up" || key == "no-taesd" || key == "memory-phases") {
+        key == "no-warm-up" || key == "no-taesd" || key == "memory-phases" || key == "no-channels-last" ||
+        key == "no-fused") {
       a.options[key] = "1";
     } else if (i + 1 < argc) {
       a.options[key] = argv[++i];
@@ -172,6 +175,8 @@ int run_speed(const Args& args) {
   if (controlnet) fmt::print(", ControlNet: {:.3f} B", count_parameters(**controlnet) / 1e9);
   fmt::print(" ({}, {}; built in {:.1f} s)\n", device.str(), c10::toString(dtype), build_s);
 
+  layers::use_fused_kernels(!args.flag("no-fused"));
+  fmt::print("fused kernels: {}\n", layers::fused_kernels_on() ? "on" : "off");
   if (args.flag("channels-last")) {
     use_channels_last(*unet);
     if (controlnet) use_channels_last(**controlnet);

@@ -3,6 +3,7 @@
 // on the CPU, and of the eager float16 run), each attention kernel, the memory modes (parked encoders and
 // ControlNet give the resident pictures with less GPU memory), the bfloat16 VAE, and a real CUDA out of
 // memory and float16 overflow (the engine recovers, the models stay usable).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -13,6 +14,8 @@
 #include "core/diffusion/autoencoder_kl.h"
 #include "core/error.h"
 #include "core/layers/attention_backend.h"
+#include "core/layers/fused_ops.h"
+#include "core/io/tensor_map.h"
 #include "core/pipeline/fault_hooks.h"
 #include "core/pipeline/stage_error.h"
 #include "core/pipeline/cuda_info.h"
@@ -414,6 +417,138 @@ TEST(GpuFailures, CudaFloat16VaeOverflowIsDecodedAgainInFloat32AndSaysSo) {
   EXPECT_TRUE(check_close_abs("image (float32 re-decode vs float32 VAE)", redone.images, f32.images, 1e-3));
   EXPECT_EQ(m.vae_dtype, torch::kFloat16);  // back in float16 for the next run
   for (const auto& p : m.vae->parameters()) EXPECT_EQ(p.scalar_type(), torch::kFloat16);
+}
+
+
+// --- our fused kernels (layers/fused_ops.h) ---
+
+struct NormCase {
+  std::vector<std::int64_t> sizes;  // [N, C, ...]
+  std::int64_t groups;
+};
+
+// The fixture UNet's channel widths and group count at its sample size, then SDXL's widths (a group's
+// channels 10, 20 and 40: every vector width of the NHWC kernel), odd sizes (no vector) and a 3-d input
+// (the VAE attention's norm).
+std::vector<NormCase> norm_cases() {
+  const auto c = fixture_json("unet/unet/config.json");
+  const auto groups = c["norm_num_groups"].get<std::int64_t>();
+  const auto side = c["sample_size"].get<std::int64_t>();
+  std::vector<NormCase> cases;
+  for (const auto& width : c["block_out_channels"]) cases.push_back({{2, width.get<std::int64_t>(), side, side}, groups});
+  for (std::int64_t width : {320, 640, 1280}) cases.push_back({{2, width, 24, 20}, 32});
+  cases.push_back({{3, 6, 7, 5}, 3});
+  cases.push_back({{2, 64, 49}, 8});
+  return cases;
+}
+
+double kernel_tolerance(torch::Dtype dtype) {
+  return dtype == torch::kFloat32 ? 1e-5 : dtype == torch::kFloat16 ? 2e-3 : 1.6e-2;
+}
+
+TEST(FusedOps, CpuRunsLibtorchsOwnOperationsBitForBit) {
+  torch::manual_seed(3);
+  for (const auto& k : norm_cases()) {
+    torch::nn::GroupNorm norm(torch::nn::GroupNormOptions(k.groups, k.sizes[1]).eps(1e-5));
+    torch::NoGradGuard no_grad;
+    norm->weight.uniform_(0.5, 1.5);
+    norm->bias.uniform_(-0.5, 0.5);
+    auto x = torch::randn(k.sizes) * 3 + 1;
+    if (x.dim() == 4) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+    EXPECT_TRUE(torch::equal(layers::group_norm(x, *norm), norm(x)));
+    EXPECT_TRUE(torch::equal(layers::group_norm(x, *norm, true), torch::silu(norm(x))));
+  }
+  const auto x = torch::randn({2, 5, 12});
+  const auto parts = x.chunk(2, -1);
+  EXPECT_TRUE(torch::equal(layers::geglu(x), parts[0] * torch::gelu(parts[1])));
+  EXPECT_THROW(layers::geglu(torch::randn({2, 5})), Error);
+}
+
+TEST(FusedOps, CudaGroupNormAndSiluMatchLibtorchInEachDtypeAndLayout) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  if (!layers::fused_kernels_built()) FAIL() << "a CUDA build without the fused kernels (no CUDA compiler?)";
+  torch::manual_seed(5);
+  for (const auto& k : norm_cases()) {
+    for (const auto dtype : {torch::kFloat32, torch::kFloat16, torch::kBFloat16}) {
+      torch::nn::GroupNorm norm(torch::nn::GroupNormOptions(k.groups, k.sizes[1]).eps(1e-6));
+      torch::NoGradGuard no_grad;
+      norm->weight.uniform_(0.5, 1.5);
+      norm->bias.uniform_(-0.5, 0.5);
+      // An offset far from zero tests the statistics' cancellation.
+      const auto base = (torch::randn(k.sizes) * 2 + 20).to(torch::kCUDA, dtype);
+      torch::nn::GroupNorm ref_norm(torch::nn::GroupNormOptions(k.groups, k.sizes[1]).eps(1e-6));
+      ref_norm->weight.copy_(norm->weight);
+      ref_norm->bias.copy_(norm->bias);
+      ref_norm->to(torch::kCUDA);
+      norm->to(torch::kCUDA, dtype);
+      std::vector<std::pair<std::string, torch::Tensor>> layouts{{"contiguous", base}};
+      if (base.dim() == 4) layouts.emplace_back("channels-last", base.contiguous(torch::MemoryFormat::ChannelsLast));
+      layouts.emplace_back("strided", base.transpose(0, 1).contiguous().transpose(0, 1));
+      for (const auto& [layout, x] : layouts) {
+        for (const bool silu : {false, true}) {
+          const std::string name = fmt::format("group norm{} {} {} {} groups {}", silu ? " + SiLU" : "",
+                                               io::format_shape(x.sizes()), c10::toString(dtype), k.groups, layout);
+          const auto got = layers::group_norm(x, *norm, silu);
+          auto want = ref_norm(x.to(torch::kFloat32));
+          if (silu) want = torch::silu(want);
+          EXPECT_EQ(got.scalar_type(), dtype) << name;
+          EXPECT_TRUE(check_close(name, got.to(torch::kFloat32), want, kernel_tolerance(dtype)));
+          if (layout == "channels-last") {
+            EXPECT_TRUE(got.is_contiguous(torch::MemoryFormat::ChannelsLast)) << name;
+          } else {
+            EXPECT_TRUE(got.is_contiguous()) << name;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(FusedOps, CudaGegluMatchesLibtorchInEachDtype) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  if (!layers::fused_kernels_built()) FAIL() << "a CUDA build without the fused kernels (no CUDA compiler?)";
+  torch::manual_seed(6);
+  const auto dim = fixture_json("unet/unet/config.json")["block_out_channels"].at(0).get<std::int64_t>();
+  // The fixture UNet's feed-forward (4 x its first width), SDXL's widest, and widths with no vector.
+  for (const std::int64_t inner : {4 * dim, 5120L, 10L, 7L}) {
+    for (const auto dtype : {torch::kFloat32, torch::kFloat16, torch::kBFloat16}) {
+      const auto x = (torch::randn({2, 33, 2 * inner}) * 3).to(torch::kCUDA, dtype);
+      const auto parts = x.to(torch::kFloat32).chunk(2, -1);
+      const auto want = parts[0] * torch::gelu(parts[1]);
+      const std::string name = fmt::format("GEGLU inner {} {}", inner, c10::toString(dtype));
+      EXPECT_TRUE(check_close(name, layers::geglu(x).to(torch::kFloat32), want, kernel_tolerance(dtype)));
+      // A view with row padding is copied first.
+      const auto padded = torch::cat({x, x.narrow(-1, 0, 2)}, -1).narrow(-1, 0, 2 * inner);
+      EXPECT_TRUE(check_close(name + " (strided)", layers::geglu(padded).to(torch::kFloat32), want,
+                              kernel_tolerance(dtype)));
+    }
+  }
+}
+
+TEST(FusedOps, CudaFusedKernelsAndChannelsLastStayWithinFloat16ErrorOfTheUnfusedRun) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  FixtureCase run = fixture_run();
+  PipelineEngine cpu(engine_fixture_paths(run.adapter), options("cpu", "float32", false));
+  const auto ref = cpu.run(run.request, run.inputs, {}, nullptr, true);
+  EngineOptions plain = options("cuda", "float16", true);
+  plain.fused_kernels = false;
+  plain.channels_last = false;
+  PipelineEngine unfused(engine_fixture_paths(run.adapter), plain);
+  const auto u = unfused.run(run.request, run.inputs, {}, nullptr, true);
+  PipelineEngine fused(engine_fixture_paths(run.adapter), options("cuda", "float16", true));  // the defaults
+  ASSERT_TRUE(layers::fused_kernels_on());
+  const auto f = fused.run(run.request, run.inputs, {}, nullptr, true);
+  ASSERT_EQ(f.step_latents.at(0).size(), ref.step_latents.at(0).size());
+  for (std::size_t i = 0; i < ref.step_latents[0].size(); ++i) {
+    const std::string name = "step " + std::to_string(i) + " latents";
+    EXPECT_TRUE(check_close(name + " (fused vs CPU float32)", f.step_latents[0][i], ref.step_latents[0][i], 1e-2));
+    EXPECT_TRUE(check_close(name + " (fused vs unfused float16)", f.step_latents[0][i], u.step_latents[0][i], 3e-3));
+  }
+  EXPECT_TRUE(check_close_abs("image (fused vs CPU float32)", f.images, ref.images, 2e-2));
+  EXPECT_TRUE(check_close_abs("image (unfused vs CPU float32)", u.images, ref.images, 2e-2));
+  // The UNet's convolution weights are NHWC in the fused engine, as cuDNN runs them.
+  const torch::Tensor w = fused.models().unet->named_parameters()["conv_in.weight"];
+  EXPECT_TRUE(w.is_contiguous(torch::MemoryFormat::ChannelsLast));
 }
 
 }  // namespace poseforge::test

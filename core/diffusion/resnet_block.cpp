@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include "core/layers/fused_ops.h"
+
 namespace poseforge::diffusion {
 
 namespace F = torch::nn::functional;
@@ -24,11 +26,11 @@ ResnetBlock2DImpl::ResnetBlock2DImpl(const ResnetOptions& o) : output_scale_fact
 
 torch::Tensor ResnetBlock2DImpl::forward(const torch::Tensor& x, const torch::Tensor& temb) {
   // 1. first conv: [B, Cin, H, W] -> [B, Cout, H, W]
-  auto h = conv1_(torch::silu(norm1_(x)));
+  auto h = conv1_(layers::group_norm(x, *norm1_, /*silu=*/true));
   // 2. time embedding, broadcast over space: [B, Cout, 1, 1]
   if (time_emb_proj_) h = h + time_emb_proj_(torch::silu(temb)).unsqueeze(-1).unsqueeze(-1);
   // 3. second conv (dropout is identity at inference)
-  h = conv2_(torch::silu(norm2_(h)));
+  h = conv2_(layers::group_norm(h, *norm2_, /*silu=*/true));
   // 4. residual
   auto skip = conv_shortcut_ ? conv_shortcut_(x) : x;
   auto out = skip + h;
@@ -57,7 +59,7 @@ torch::Tensor Upsample2DImpl::forward(const torch::Tensor& x, std::optional<std:
   } else {
     options.scale_factor(std::vector<double>{2.0, 2.0});
   }
-  h = F::interpolate(h.contiguous(), options).to(x.scalar_type());
+  h = F::interpolate(h.contiguous(h.suggest_memory_format()), options).to(x.scalar_type());
   return conv_(h);
 }
 

@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include "core/layers/fused_ops.h"
+
 namespace poseforge::diffusion {
 
 FeedForwardImpl::FeedForwardImpl(std::int64_t dim, std::int64_t mult) {
@@ -18,8 +20,7 @@ FeedForwardImpl::FeedForwardImpl(std::int64_t dim, std::int64_t mult) {
 }
 
 torch::Tensor FeedForwardImpl::forward(const torch::Tensor& x) {
-  auto parts = proj_(x).chunk(2, -1);  // hidden, gate: [B, L, inner] each
-  return out_(parts[0] * torch::gelu(parts[1]));
+  return out_(layers::geglu(proj_(x)));  // [B, L, 2 inner] -> hidden * gelu(gate) [B, L, inner]
 }
 
 BasicTransformerBlockImpl::BasicTransformerBlockImpl(std::int64_t dim, std::int64_t heads, std::int64_t dim_head,
@@ -65,7 +66,7 @@ torch::Tensor Transformer2DModelImpl::forward(const torch::Tensor& x, const torc
                                               const IpConditioning* ip) {
   const auto b = x.size(0), c = x.size(1), height = x.size(2), width = x.size(3);
   // 1. in: [B, C, H, W] -> [B, H*W, C]
-  auto h = norm_(x);
+  auto h = layers::group_norm(x, *norm_);
   if (linear_) {
     h = proj_in_linear_(h.permute({0, 2, 3, 1}).reshape({b, height * width, c}));
   } else {

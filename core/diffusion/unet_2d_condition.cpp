@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/io/json_config.h"
 #include "core/io/tensor_map.h"
+#include "core/layers/fused_ops.h"
 
 namespace poseforge::diffusion {
 
@@ -76,8 +77,8 @@ torch::Tensor UNet2DConditionModelImpl::forward(const torch::Tensor& sample, con
   if (residuals && residuals->mid.defined()) x = x + residuals->mid.to(dtype);
   // 5. up: each block consumes its skips from the back
   for (const auto& block : *up_blocks_) x = block->as<UpBlock>()->forward(x, block_cond, skips);
-  // 6. post-process: [B, C0, H, W] -> [B, out, H, W]
-  return conv_out_(torch::silu(conv_norm_out_(x)));
+  // 6. post-process: [B, C0, H, W] -> [B, out, H, W] (contiguous again after a channels-last UNet)
+  return conv_out_(layers::group_norm(x, *conv_norm_out_, /*silu=*/true)).contiguous();
 }
 
 void UNet2DConditionModelImpl::check_ip_groups(const IpConditioning& groups, std::int64_t batch) const {

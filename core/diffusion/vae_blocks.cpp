@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "core/diffusion/resnet_block.h"
+#include "core/layers/fused_ops.h"
 
 namespace poseforge::diffusion {
 namespace {
@@ -37,7 +38,7 @@ VaeAttentionImpl::VaeAttentionImpl(std::int64_t channels, std::int64_t groups)
 torch::Tensor VaeAttentionImpl::forward(const torch::Tensor& x) {
   const auto b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
   // [B, C, H, W] -> normed [B, H*W, C]
-  auto tokens = group_norm_(x.reshape({b, c, h * w})).transpose(1, 2);
+  auto tokens = layers::group_norm(x.reshape({b, c, h * w}), *group_norm_).transpose(1, 2);
   auto out = attend(tokens, {}, {});  // [B, H*W, C]
   return out.transpose(1, 2).reshape({b, c, h, w}) + x;
 }
@@ -90,7 +91,7 @@ torch::Tensor VaeEncoderImpl::forward(const torch::Tensor& image) {
   auto x = conv_in_(image);                                                       // [B, C0, H, W]
   for (const auto& block : *down_blocks_) x = block->as<VaeBlock>()->forward(x);  // [B, C_last, H/f, W/f]
   x = mid_block_(x);
-  return conv_out_(torch::silu(conv_norm_out_(x)));  // [B, 2z, H/f, W/f]
+  return conv_out_(layers::group_norm(x, *conv_norm_out_, /*silu=*/true));  // [B, 2z, H/f, W/f]
 }
 
 VaeDecoderImpl::VaeDecoderImpl(const VaeCoderOptions& o) {
@@ -113,7 +114,7 @@ torch::Tensor VaeDecoderImpl::forward(const torch::Tensor& latents) {
   auto x = conv_in_(latents);  // [B, C_last, h, w]
   x = mid_block_(x);
   for (const auto& block : *up_blocks_) x = block->as<VaeBlock>()->forward(x);  // [B, C0, h*f, w*f]
-  return conv_out_(torch::silu(conv_norm_out_(x)));                             // [B, 3, h*f, w*f]
+  return conv_out_(layers::group_norm(x, *conv_norm_out_, /*silu=*/true));                             // [B, 3, h*f, w*f]
 }
 
 }  // namespace poseforge::diffusion

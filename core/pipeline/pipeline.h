@@ -38,7 +38,13 @@ struct EngineOptions {
   // CUDA: the attention kernel scaled_dot_product_attention prefers (layers/attention_backend.h): "auto",
   // "flash", "efficient", "cudnn", "math". Process-wide: the last engine loaded decides.
   std::string attention = "auto";
-  bool channels_last = false;   // CUDA: UNet and ControlNet convolution weights stored NHWC (cuDNN's own layout)
+  // CUDA: the UNet and ControlNet run in NHWC, cuDNN's own layout for float16 (their convolution weights
+  // stored so, and the GroupNorm kernel keeps it: layers/fused_ops.h); off, cuDNN transposes around
+  // every convolution.
+  bool channels_last = true;
+  // CUDA: GroupNorm + SiLU and GEGLU as one kernel each where the build has them (layers/fused_ops.h);
+  // off, libtorch's separate operations. Process-wide: the last engine loaded decides.
+  bool fused_kernels = true;
   bool log_memory = false;      // CUDA: log the GPU memory peak of each stage (resets the allocator's peak)
   int full_preview_every = 0;   // 0: cheap latent->RGB preview each step; K > 0: a VAE decode every K steps
   bool long_prompts = true;     // > 75 tokens: 75-token chunks (off: truncate as diffusers)

@@ -13,6 +13,7 @@
 #include "core/diffusion/samplers/sampler.h"
 #include "core/error.h"
 #include "core/layers/attention_backend.h"
+#include "core/layers/fused_ops.h"
 #include "core/pipeline/cuda_info.h"
 #include "core/pipeline/denoise_loop.h"
 #include "core/pipeline/image_tensor.h"
@@ -153,6 +154,10 @@ void PipelineEngine::load() {
   if (device_.is_cuda()) {
     layers::apply_attention_backend(options_.attention);
     spdlog::info("attention: {} ({} first)", options_.attention, layers::preferred_attention_backend());
+    layers::use_fused_kernels(options_.fused_kernels);
+    spdlog::info("fused GroupNorm and GEGLU kernels: {}", layers::fused_kernels_on() ? "on"
+                                                           : layers::fused_kernels_built() ? "off"
+                                                                                           : "not in this build");
   }
   if (device_.is_cuda() && options_.channels_last) {
     diffusion::use_channels_last(*m.unet);
