@@ -27,6 +27,9 @@ struct ParkPlan {
   bool encoders = false;    // text and image encoders
   bool controlnet = false;
   bool unet = false;
+  // Not parking: the UNet's and ControlNet's convolution weights NHWC (EngineOptions::channels_last), made
+  // so as each loads, before any of them is parked (the host copies keep the layout).
+  bool channels_last = false;
 };
 
 // Loaded once, kept between generations. Modules are in eval mode; the caller runs them under

@@ -57,8 +57,13 @@ void ParkedWeights::park() {
     std::size_t offset = 0;
     for (auto& e : entries_) {
       if (!e.tensor.is_cuda() || e.host.defined()) continue;
-      e.host = torch::from_blob(static_cast<std::uint8_t*>(block) + offset, e.tensor.sizes(), [owner](void*) {},
-                                torch::TensorOptions().dtype(e.tensor.scalar_type()));
+      // A dense tensor keeps its strides (channels-last convolution weights stay so), anything else is
+      // parked contiguous.
+      void* data = static_cast<std::uint8_t*>(block) + offset;
+      const auto options = torch::TensorOptions().dtype(e.tensor.scalar_type());
+      e.host = e.tensor.is_non_overlapping_and_dense()
+                   ? torch::from_blob(data, e.tensor.sizes(), e.tensor.strides(), [owner](void*) {}, options)
+                   : torch::from_blob(data, e.tensor.sizes(), [owner](void*) {}, options);
       offset += aligned(e.tensor.numel() * e.tensor.element_size());
     }
   }

@@ -141,7 +141,8 @@ PipelineEngine::PipelineEngine(ModelPaths paths, EngineOptions options)
 void PipelineEngine::load() {
   if (models_) return;
   const auto start = std::chrono::steady_clock::now();
-  const ParkPlan plan = park_plan(memory_.mode);
+  ParkPlan plan = park_plan(memory_.mode);
+  plan.channels_last = device_.is_cuda() && options_.channels_last;
   models_.emplace(run_stage(fmt::format("loading the models ({} onto {})", paths_.sdxl.string(), device_.str()),
                             [&] { return ModelSet::load(paths_, device_, dtype_, plan); }));
   ModelSet& m = *models_;
@@ -158,10 +159,6 @@ void PipelineEngine::load() {
     spdlog::info("fused GroupNorm and GEGLU kernels: {}", layers::fused_kernels_on() ? "on"
                                                            : layers::fused_kernels_built() ? "off"
                                                                                            : "not in this build");
-  }
-  if (device_.is_cuda() && options_.channels_last) {
-    diffusion::use_channels_last(*m.unet);
-    diffusion::use_channels_last(*m.controlnet);
   }
   spdlog::info("models loaded in {:.2f} s; memory mode {} ({}); VAE in {}", seconds_since(start),
                memory_mode_name(memory_.mode), memory_.reason, dtype_name(m.vae_dtype));
