@@ -87,14 +87,14 @@ taesd() {
   "$build/tests/test_taesd"
   rm -rf "$models/taesdxl" && cp -r "$carry/shared/fixtures/formats/taesd/taesdxl" "$models/taesdxl"
   echo "--- TAESD-XL, paced (defaults)"
-  "$bench" pipeline --models "$models" "${common[@]}" --runs 2 --preview-cost 2 --slider-runs 6
+  "$bench" pipeline --models "$models" "${common[@]}" --runs 2 --preview-cost 2 --slider-runs 4
   echo "--- TAESD-XL every step (--step-preview-budget 0), own stream"
   "$bench" pipeline --models "$models" "${common[@]}" --runs 1 --preview-cost 2 --step-preview-budget 0
   echo "--- TAESD-XL every step, the loop's stream (--preview-stream main)"
   "$bench" pipeline --models "$models" "${common[@]}" --runs 1 --preview-cost 2 --step-preview-budget 0 --preview-stream main
   rm -rf "$models/taesdxl"
   echo "--- linear previews (no TAESD-XL in the folder)"
-  "$bench" pipeline --models "$models" "${common[@]}" --runs 1 --preview-cost 1 --slider-runs 2
+  "$bench" pipeline --models "$models" "${common[@]}" --runs 1 --preview-cost 1
 }
 
 variants() {
