@@ -81,12 +81,20 @@ lora() {
 }
 
 taesd() {
-  # TAESD-XL previews every step (the fixture's real-size decoder, random weights) against the linear ones
+  # TAESD-XL step previews (the fixture's real-size decoder, random weights): paced by their measured cost
+  # (the default: at most 2% of the loop) with the slider-change runs, then every step on their own stream and
+  # on the loop's, then the linear ones; each with its cost against no previews ("preview cost" lines)
   "$build/tests/test_taesd"
   rm -rf "$models/taesdxl" && cp -r "$carry/shared/fixtures/formats/taesd/taesdxl" "$models/taesdxl"
-  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3
-  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3 --no-taesd
+  echo "--- TAESD-XL, paced (defaults)"
+  "$bench" pipeline --models "$models" "${common[@]}" --runs 2 --preview-cost 2 --slider-runs 4
+  echo "--- TAESD-XL every step (--step-preview-budget 0), own stream"
+  "$bench" pipeline --models "$models" "${common[@]}" --runs 1 --preview-cost 2 --step-preview-budget 0
+  echo "--- TAESD-XL every step, the loop's stream (--preview-stream main)"
+  "$bench" pipeline --models "$models" "${common[@]}" --runs 1 --preview-cost 2 --step-preview-budget 0 --preview-stream main
   rm -rf "$models/taesdxl"
+  echo "--- linear previews (no TAESD-XL in the folder)"
+  "$bench" pipeline --models "$models" "${common[@]}" --runs 1 --preview-cost 1
 }
 
 variants() {
@@ -98,8 +106,17 @@ variants() {
 }
 
 previews() {
-  # a full VAE preview every 5 steps against the cheap ones (no TAESD in the folder)
-  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3 --full-preview-every 5
+  # full VAE previews every 5 steps (no TAESD in the folder): paced by their measured cost (the default: at
+  # most 8% of the loop) with the slider-change runs, then as asked (--full-preview-budget 0) on their own
+  # stream and on the loop's; each with its cost against no previews ("preview cost" lines)
+  rm -rf "$models/taesdxl"
+  echo "--- full every 5, paced (defaults)"
+  "$bench" pipeline --models "$models" "${common[@]}" --runs 2 --full-preview-every 5 --preview-cost 2 --slider-runs 6
+  echo "--- full every 5 as asked (--full-preview-budget 0), own stream"
+  "$bench" pipeline --models "$models" "${common[@]}" --runs 1 --full-preview-every 5 --full-preview-budget 0 --preview-cost 2
+  echo "--- full every 5 as asked, the loop's stream (--preview-stream main)"
+  "$bench" pipeline --models "$models" "${common[@]}" --runs 1 --full-preview-every 5 --full-preview-budget 0 \
+    --preview-stream main --preview-cost 2
 }
 
 profile() {
@@ -138,13 +155,13 @@ for s in "$@"; do
     layout) stage layout layout ;;
     ours) TAIL=60 stage ours ours ;;
     variants) TAIL=60 stage variants variants ;;
-    previews) stage previews previews ;;
+    previews) TAIL=60 stage previews previews ;;
     profile) TAIL=70 stage profile profile ;;
     attention) stage attention attention ;;
     memory) TAIL=80 stage memory memory ;;
     lora) TAIL=40 stage lora lora ;;
     speed) stage speed speed ;;
-    taesd) TAIL=40 stage taesd taesd ;;
+    taesd) TAIL=70 stage taesd taesd ;;
     eager) stage eager python3 "$carry/shared/bench/diffusers_from_files.py" "$models" 30 1024 eager ;;
     compile) stage compile python3 "$carry/shared/bench/diffusers_from_files.py" "$models" 30 1024 compile ;;
     *) echo "unknown stage $s" ;;

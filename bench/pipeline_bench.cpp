@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include "bench/cuda_memory.h"
+#include "bench/preview_bench.h"
 #include "core/error.h"
 #include "core/pipeline/demo_models.h"
 #include "core/pipeline/model_paths.h"
@@ -33,6 +34,18 @@ int int_option(const Options& o, const std::string& key, int fallback) {
   } catch (const std::exception&) {
     throw Error("--{} '{}' is not an integer", key, text);
   }
+}
+
+double double_option(const Options& o, const std::string& key, double fallback) {
+  const auto it = o.find(key);
+  if (it == o.end()) return fallback;
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(it->second, &used);
+    if (used == it->second.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw Error("--{} '{}' is not a number", key, it->second);
 }
 
 // A stick figure in OpenPose-like colours on black, size x size (what the pose stage would draw).
@@ -128,18 +141,24 @@ int run_pipeline_bench(const Options& o) {
   engine.fused_kernels = o.count("no-fused") == 0;
   engine.attention = option(o, "attention", "auto");
   engine.deterministic = option(o, "cudnn", "deterministic") != "fast";
-  engine.full_preview_every = int_option(o, "full-preview-every", 0);
   engine.cuda_graphs = o.count("no-graph") == 0;
-  engine.taesd_previews = o.count("no-taesd") == 0;
+  engine.previews.full_every = int_option(o, "full-preview-every", 0);
+  engine.previews.taesd = o.count("no-taesd") == 0;
+  engine.previews.full_budget = double_option(o, "full-preview-budget", engine.previews.full_budget);
+  engine.previews.step_budget = double_option(o, "step-preview-budget", engine.previews.step_budget);
+  const std::string preview_stream = option(o, "preview-stream", "own");
+  if (preview_stream != "own" && preview_stream != "main")
+    throw Error("--preview-stream '{}' is not valid (own: beside the loop, main: between its steps)", preview_stream);
+  engine.previews.own_stream = preview_stream == "own";
   engine.warm_up_side = o.count("no-warm-up") ? 0 : int_option(o, "size", 1024);
 
   pipeline::Request request;
   request.width = request.height = int_option(o, "size", 1024);
   request.steps = int_option(o, "steps", 20);
   request.scheduler = option(o, "scheduler", request.scheduler);
-  request.guidance_scale = std::stod(option(o, "guidance", "6"));
-  request.controlnet_scale = std::stod(option(o, "controlnet-scale", "0.8"));
-  request.ip_adapter_scale = std::stod(option(o, "ip-scale", "0.6"));
+  request.guidance_scale = double_option(o, "guidance", 6);
+  request.controlnet_scale = double_option(o, "controlnet-scale", 0.8);
+  request.ip_adapter_scale = double_option(o, "ip-scale", 0.6);
   request.seed = 42;
   request.prompt = "a dancer on a stage, studio light, detailed";
   request.negative_prompt = "blurry, lowres";
@@ -179,24 +198,18 @@ int run_pipeline_bench(const Options& o) {
       request.prompt = fmt::format("{}, take {}", base_prompt, run);
       if (with_ip) inputs.image_prompts.front().image.pixels[static_cast<std::size_t>(run)] ^= 0x55;
     }
-    int callbacks = 0, previews = 0;
-    auto progress = [&](const pipeline::Progress& p) {
-      ++callbacks;
-      if (p.preview) ++previews;
-    };
-    t = std::chrono::steady_clock::now();
-    const auto result = pipe.generate(request, inputs, progress);
-    synchronize(device);
-    const double total = since(t);
-    double loop = 0.0;
-    for (double s : result.step_seconds) loop += s;
+    const TimedRun r = timed_run(pipe, request, inputs, device);
     fmt::print(
         "run {} ({}): {:.3f} s total, {:.4f} s per step (total / steps), {:.4f} s per step (loop), "
-        "{} progress callbacks, {} previews, image {}x{}\n",
-        run, run == 1 || new_prompt ? "encoders + loop + decode" : "cached conditioning", total, total / request.steps,
-        result.step_seconds.empty() ? 0.0 : loop / result.step_seconds.size(), callbacks, previews,
-        result.images.front().width, result.images.front().height);
+        "{} progress callbacks, {}, image {}x{}\n",
+        run, run == 1 || new_prompt ? "encoders + loop + decode" : "cached conditioning", r.total_s,
+        r.total_s / request.steps, r.loop_step_s, r.callbacks, previews_summary(r), r.width, r.height);
   }
+  // 4. the previews: their cost a step (with against without, on the cached conditioning), then the
+  // first preview after a slider move
+  if (const int pairs = int_option(o, "preview-cost", 0); pairs > 0)
+    print_preview_cost(pipe, request, inputs, device, pairs);
+  if (const int n = int_option(o, "slider-runs", 0); n > 0) print_slider_runs(pipe, request, inputs, device, n);
   fmt::print("{} x {}, {} steps, {}, CFG {}, ControlNet {}, IP-Adapter {}{}\n", request.width, request.height,
              request.steps, request.scheduler, request.guidance_scale, request.controlnet_scale,
              with_ip ? fmt::format("{}", request.ip_adapter_scale) : "off",

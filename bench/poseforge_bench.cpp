@@ -69,6 +69,8 @@ const char* const kUsage = R"(usage:
                          [--no-graph] [--no-warm-up] [--no-taesd] [--memory auto|resident|balanced|low]
                          [--vae-dtype auto|float32] [--memory-phases] [--no-channels-last] [--no-fused]
                          [--lora FILE[:W][,FILE[:W]...]] [--attention auto|flash|efficient|cudnn|math]
+                         [--full-preview-budget 0.08] [--step-preview-budget 0.02] [--preview-stream own|main]
+                         [--preview-cost PAIRS] [--slider-runs N]
       Runs pipeline::Pipeline end to end (text encoders, ControlNet + UNet with CFG, sampler, VAE decode,
       async previews) on a model folder (ModelPaths::discover layout; --make-demo writes the tiny demo
       engine models there first) with a synthetic pose image and, with --ip 1, one synthetic image
@@ -79,7 +81,14 @@ const char* const kUsage = R"(usage:
       keeps the linear previews when the models folder has a TAESD-XL decoder. --memory and --vae-dtype:
       EngineOptions::memory / vae_dtype; --memory-phases logs the GPU memory peak of each stage (the
       final peak line is then the last stage's); --lora merges LoRAs (paths or names in loras/);
-      --no-channels-last / --no-fused: EngineOptions::channels_last / fused_kernels off.
+      --no-channels-last / --no-fused: EngineOptions::channels_last / fused_kernels off. Each run prints its previews (how many, how many full
+      VAE decodes) and the time from its start to the first. Previews: EngineOptions::previews
+      (--full-preview-every K, --no-taesd, the budgets: the most of the loop's time each kind may take, 0:
+      as asked whatever they cost; --preview-stream main: between the steps instead of on their own
+      stream). --preview-cost PAIRS then times PAIRS runs with previews against runs without (no progress
+      callback) on the cached conditioning: the previews' cost a step. --slider-runs N then makes N runs,
+      each after moving the ControlNet scale (every other one the IP-Adapter scale with --ip 1), and prints
+      each run's time from its start to its first preview.
 )";
 
 struct Args {

@@ -219,7 +219,7 @@ TEST(Pipeline, SamplesUseConsecutiveSeedsAndRandomSeedIsResolved) {
 }
 
 TEST(Pipeline, ProgressEveryCallWithPreviewOfLatentSize) {
-  Pipeline pipeline(fixture_paths("ip-adapter_tiny.safetensors"), cpu_float32());
+  Pipeline pipeline(fixture_paths("ip-adapter_tiny.safetensors"), test::unpaced(cpu_float32()));
   const auto run = seeded_run(5);
   std::vector<Progress> seen;
   pipeline.generate(run.request, run.inputs, [&](const Progress& p) { seen.push_back(p); });
@@ -242,7 +242,7 @@ TEST(Pipeline, ProgressEveryCallWithPreviewOfLatentSize) {
 
 TEST(Pipeline, PreviewsAreTheLatentsOfEachCall) {
   // The asynchronous read-back delivers the same pixels as the synchronous latent_preview of each step.
-  PipelineEngine engine(fixture_paths("ip-adapter_tiny.safetensors"), cpu_float32());
+  PipelineEngine engine(fixture_paths("ip-adapter_tiny.safetensors"), test::unpaced(cpu_float32()));
   const auto run = seeded_run(5);
   std::vector<Progress> seen;
   const auto out =
@@ -346,14 +346,26 @@ TEST(Pipeline, LowVramGivesTheSamePixels) {
 }
 
 TEST(Pipeline, FullPreviewEveryKStepsHasImageSize) {
-  EngineOptions options = cpu_float32();
-  options.full_preview_every = 2;
+  EngineOptions options = test::unpaced(cpu_float32());
+  options.previews.full_every = 2;
   Pipeline pipeline(fixture_paths("ip-adapter_tiny.safetensors"), options);
   const auto run = seeded_run(5);
+  ASSERT_GE(run.request.steps, 3) << "the fixture run needs a full preview step and a last step after it";
   std::vector<int> widths;
-  pipeline.generate(run.request, run.inputs, [&](const Progress& p) { widths.push_back(p.preview->width); });
+  std::vector<bool> full;
+  pipeline.generate(run.request, run.inputs, [&](const Progress& p) {
+    widths.push_back(p.preview->width);
+    full.push_back(p.full_preview);
+  });
+  // Steps K, 2K, ... get the VAE decode at image size; the others, and the last (its picture follows at
+  // once), the linear preview at latent size.
   const int w = run.request.width, small = w / test::fixture_vae_scale_factor();
-  EXPECT_EQ(widths, (std::vector<int>{small, w, w}));  // steps 1, 2 (K), 3 (last)
+  std::vector<int> expected;
+  for (int step = 1; step <= run.request.steps; ++step) {
+    expected.push_back(step % 2 == 0 && step < run.request.steps ? w : small);
+    EXPECT_EQ(full[step - 1], expected.back() == w) << "step " << step;
+  }
+  EXPECT_EQ(widths, expected);
 }
 
 TEST(Pipeline, CancelFromProgressThrowsCancelledAndPipelineStaysUsable) {

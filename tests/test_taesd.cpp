@@ -115,6 +115,7 @@ TEST(TaesdPreview, StepPreviewsAreTheTinyDecoderOfEachStepsLatents) {
   pipeline::EngineOptions options;
   options.device = "cpu";
   options.dtype = "float32";
+  options.previews.step_budget = 0.0;  // a preview every step, whatever it costs
   pipeline::PipelineEngine engine(paths, options);
   std::vector<pipeline::Progress> seen;
   const auto out = engine.run(
@@ -128,7 +129,7 @@ TEST(TaesdPreview, StepPreviewsAreTheTinyDecoderOfEachStepsLatents) {
     const auto expected = pipeline::bytes_hwc_to_image(pipeline::taesd_preview_bytes(decoder, out.step_latents[0][i]));
     EXPECT_EQ(seen[i].preview->pixels, expected.pixels) << "step " << i;
   }
-  options.taesd_previews = false;
+  options.previews.taesd = false;
   pipeline::PipelineEngine linear(paths, options);
   std::vector<pipeline::Progress> plain;
   linear.run(request, inputs, [&](const pipeline::Progress& p) { plain.push_back(p); });

@@ -2,7 +2,10 @@
 #include "core/pipeline/denoise_loop.h"
 
 #include <algorithm>
+#include <deque>
+#include <thread>
 
+#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include "core/pipeline/decode_check.h"
@@ -10,8 +13,10 @@
 #include "core/pipeline/image_tensor.h"
 #include "core/pipeline/ip_groups.h"
 #include "core/pipeline/latent_preview.h"
+#include "core/pipeline/loop_previews.h"
 #include "core/pipeline/progress_readback.h"
 #include "core/pipeline/step_graph.h"
+#include "core/pipeline/stream_stamp.h"
 #include "core/pipeline/taesd_preview.h"
 
 namespace poseforge::pipeline {
@@ -51,9 +56,25 @@ torch::Tensor DenoiseLoop::decode_on_device(const torch::Tensor& latents, bool t
   return decoded_to_unit_hwc_on_device(tiled ? vae->decode_tiled(z) : vae->decode(z));
 }
 
-torch::Tensor DenoiseLoop::step_preview(const torch::Tensor& latents) const {
-  if (setup_.taesd_previews && models_.taesd) return taesd_preview_bytes(*models_.taesd, latents);
-  return latent_preview_bytes(latents);
+PreviewPlan DenoiseLoop::preview_plan() const {
+  PreviewPlan plan;
+  const PreviewOptions& o = setup_.previews;
+  const bool tiled = setup_.tiled_decode;  // low memory: the previews' decode in tiles too, as the final one
+  if (o.full_every > 0) {
+    plan.full = [this, tiled](const torch::Tensor& z) { return unit_hwc_to_bytes(decode_on_device(z, tiled)[0]); };
+  }
+  plan.full_every = o.full_every;
+  plan.full_budget = o.full_budget;
+  plan.step_budget = o.step_budget;
+  if (o.taesd && models_.taesd) {
+    plan.step = [this](const torch::Tensor& z) { return taesd_preview_bytes(*models_.taesd, z); };
+    plan.step_kind = "taesd";
+  } else {
+    plan.step = [](const torch::Tensor& z) { return latent_preview_bytes(z); };
+  }
+  plan.full_stream = setup_.full_preview_stream;
+  plan.step_stream = setup_.step_preview_stream;
+  return plan;
 }
 
 torch::Tensor DenoiseLoop::decode(const torch::Tensor& latents) const {
@@ -76,6 +97,10 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
   // Timing is stamped when a progress is delivered (on CUDA: when the GPU got there, not when the host
   // queued the call). Calls over all samples of this loop give the ETA.
   const std::int64_t calls_before = calls_done_;
+  const torch::Device device = latents.device();
+  // Declared before the read-back, which may still hold their cost callbacks until it is destroyed.
+  std::optional<LoopPreviews> previews;
+  if (progress_) previews.emplace(preview_plan(), setup_.preview_costs, steps, latents.size(2), latents.size(3));
   ProgressReadback readback(progress_, [&, calls_before](Progress& p) {
     const auto now = Clock::now();
     const double done = static_cast<double>(calls_before + p.call);
@@ -85,9 +110,33 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
     p.eta_s = per_call * (static_cast<double>(calls * samples) - done);
   });
 
+  // The calls queued on the device and not known done: each one's stamps before and after its work.
+  struct Queued {
+    StreamStamp begun, done;
+  };
+  std::deque<Queued> queued;
+  // Drops the calls the device has done, timing each for the previews' pacing, and waits (delivering
+  // progress meanwhile) until no more than `ahead` calls are left queued (0: all of them done).
+  auto retire = [&](std::size_t ahead) {
+    while (!queued.empty()) {
+      if (!queued.front().done.reached()) {
+        if (queued.size() <= ahead) return;
+        readback.poll();
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        continue;
+      }
+      if (previews) previews->observe_step(queued.front().done.seconds_since(queued.front().begun) * per_step);
+      queued.pop_front();
+    }
+  };
+
   const FaultHooks& hooks = fault_hooks();
   for (std::int64_t i = 0; i < calls; ++i) {
     check_cancel();
+    retire(kCallsAhead - 1);  // this call makes kCallsAhead queued
+    check_cancel();
+    Queued stamps;
+    stamps.begun = StreamStamp::record(device);
     if (hooks.before_model_call) hooks.before_model_call(i);
     // 1. model input: the latents twice for CFG (negative, positive), scaled for this call
     const torch::Tensor doubled = setup_.cfg ? torch::cat({latents, latents}) : latents;
@@ -109,6 +158,8 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
     result.unet_batches.push_back(input.size(0));
     // 4. sampler update (float32 latents)
     latents = sampler_.step(eps, i, latents, noise);
+    stamps.done = StreamStamp::record(device);
+    queued.push_back(stamps);
     ++calls_done_;
 
     // 5. bookkeeping and progress, after the step (previews are read back asynchronously)
@@ -131,10 +182,10 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
       p.step = steps_done;
       p.steps = steps;
       p.sigma = sigmas_.empty() ? 0.0 : sigmas_[static_cast<std::size_t>(i)];
-      const int k = setup_.full_preview_every;
-      const bool full = k > 0 && step_completed && (steps_done % k == 0 || steps_done == steps);
-      // the preview stays on the device; the read-back delivers it once its copy has landed
-      readback.push(std::move(p), full ? unit_hwc_to_bytes(decode_on_device(latents)[0]) : step_preview(latents));
+      // the preview due after this step, if any, queued on its stream once the step is done; the read-back
+      // delivers the progress once the call is done and the preview's copy has landed
+      PendingPreview preview = previews->after_step(step_completed ? steps_done : 0, latents, stamps.done);
+      readback.push(std::move(p), stamps.done, std::move(preview));
     }
   }
   check_cancel();
@@ -142,6 +193,10 @@ LoopResult DenoiseLoop::run(torch::Tensor latents, samplers::NoiseSource& noise,
   const bool tiled = setup_.tiled_decode;
   torch::Tensor image = decode_on_device(latents, tiled);  // queued before waiting for the last previews
   readback.flush();
+  retire(0);
+  if (previews) {
+    if (const std::string note = previews->pacing_note(); !note.empty()) spdlog::info("previews: {}", note);
+  }
   const DecodeFn decode = [this, tiled](const torch::Tensor& z) { return decode_on_device(z, tiled); };
   result.image = checked_decode(models_, latents, std::move(image), decode, sample, result.notes);
   return result;

@@ -4,19 +4,23 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <c10/core/Stream.h>
 #include <torch/types.h>
 
 #include "core/diffusion/samplers/sampler.h"
 #include "core/pipeline/model_set.h"
 #include "core/pipeline/pipeline.h"
+#include "core/pipeline/preview_pacer.h"
 #include "core/pipeline/step_graph.h"
 
 namespace poseforge::pipeline {
 
 class IpLoopConditioning;
+struct PreviewPlan;
 class StepGraphs;
 
 // The conditioning of one generation, already on the device.
@@ -27,10 +31,12 @@ struct LoopSetup {
   torch::Tensor guidance;            // [] float32 on the device
   double controlnet_scale = 1.0;
   double control_start = 0.0, control_end = 1.0;  // fractions of the model calls where ControlNet acts
-  int full_preview_every = 0;                     // K > 0: a VAE decode as preview every K steps
   const IpLoopConditioning* ip = nullptr;         // image prompt groups: cond.ip_groups gets their scales per call
   StepGraphs* graphs = nullptr;                   // set: each call replays a CUDA graph (CUDA only)
-  bool taesd_previews = false;                    // previews by models.taesd (else the linear preview)
+  PreviewOptions previews;                        // which previews, how often (taesd: by models.taesd when loaded)
+  PreviewCosts* preview_costs = nullptr;          // the previews' measured costs, kept between runs (null: this run's)
+  // CUDA: the stream each kind of preview runs on beside the loop's (absent: between the steps on the loop's)
+  std::optional<c10::Stream> full_preview_stream, step_preview_stream;
   bool tiled_decode = false;                      // the final decode in tiles (AutoencoderKL::decode_tiled)
   std::function<void()> after_denoising;          // called after the last model call, before the decode
   const ModelSwap* swap = nullptr;                // minimal memory: one model on the GPU at a time (no graphs)
@@ -60,11 +66,18 @@ class DenoiseLoop {
   // Sample `sample` of `samples` (for progress). Throws Cancelled when the flag is set between calls.
   // The final decode is checked (decode_check.h): NaN latents are an Error naming the stage, a NaN
   // picture is decoded again in float32 once (result.notes says so).
-  // The per-call work (scale input, ControlNet, UNet, CFG, sampler step) has no host sync; previews
-  // are made on the device and read back asynchronously (ProgressReadback): on the CPU progress comes
-  // after every call as it happens; on CUDA a call's progress comes once its preview copy has landed,
-  // polled at the following calls, and the last calls' progress comes at the end of the loop.
+  // The per-call work (scale input, ControlNet, UNet, CFG, sampler step) has no host sync; the host
+  // keeps at most kCallsAhead calls queued ahead of the device (waiting by polling their stamps), so
+  // progress, previews and cancel follow the device, not the host's queue. Previews (LoopPreviews:
+  // paced by their measured cost, on their own stream when the setup gives one) are made on the device
+  // and read back asynchronously (ProgressReadback): on the CPU progress comes after every call as it
+  // happens; on CUDA a call's progress comes once the call and its preview copy are done, polled while
+  // the host waits for the device, and the last calls' progress at the end of the loop.
   LoopResult run(torch::Tensor latents, samplers::NoiseSource& noise, int sample, int samples, bool keep_step_latents);
+
+  // Calls queued on the device ahead of the one it runs: 2 keeps it fed (one running, one waiting)
+  // while a preview or a cancel waits at most about two calls.
+  static constexpr std::size_t kCallsAhead = 2;
 
   // latents [1, C, h, w] (UNet space) -> VAE -> [1, H, W, 3] float32 in [0, 1] on the CPU.
   torch::Tensor decode(const torch::Tensor& latents) const;
@@ -73,8 +86,9 @@ class DenoiseLoop {
 
  private:
   void check_cancel() const;
-  // The cheap per-step preview ([h, w, 3] uint8 on the device): TAESD-XL when loaded and on, else linear.
-  torch::Tensor step_preview(const torch::Tensor& latents) const;
+  // How this loop makes its previews: the VAE decode and the step preview (TAESD-XL when loaded and on,
+  // else linear), their intervals, budgets and streams.
+  PreviewPlan preview_plan() const;
 
   ModelSet& models_;
   samplers::Sampler& sampler_;

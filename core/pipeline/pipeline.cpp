@@ -46,6 +46,10 @@ Result Pipeline::generate(const Request& request, const Inputs& inputs, const Pr
   return result;
 }
 
+void Pipeline::set_previews(const PreviewOptions& previews) {
+  state_->engine.set_previews(previews);
+}
+
 std::string Pipeline::device_description() const {
   return state_->engine.device_description();
 }

@@ -19,6 +19,25 @@
 
 namespace poseforge::pipeline {
 
+// The live previews: which, how often, and how much of the loop's time they may take.
+struct PreviewOptions {
+  // K > 0: a VAE decode of the latents as the preview every K steps at most (none at the last step: the
+  // final picture follows it at once); the other steps get the step preview. 0: step previews only.
+  int full_every = 0;
+  bool taesd = true;  // step previews by the TAESD-XL decoder when the models have one (else the linear one)
+  // The most of the denoising loop's time each kind may take: a kind whose measured cost (its time against a
+  // step's, kept per size between runs) would take more is made less often than asked (full previews every
+  // n >= K steps, step previews every n >= 1), never more often. 0: as asked, whatever it costs. A full
+  // 1024x1024 VAE decode is about one step's time on a GPU, so 0.08 keeps it under the 10% the product
+  // promises; the step previews are meant to cost nothing visible (2%). preview_pacer.h.
+  double full_budget = 0.08;
+  double step_budget = 0.02;
+  // CUDA: previews on a stream of their own, queued after the step's latents and running beside the
+  // next steps, so a decode never holds the denoising up (full ones only with resident memory, where their
+  // decode's memory can be cached beside the loop's). Off: on the loop's stream, between two steps.
+  bool own_stream = true;
+};
+
 struct EngineOptions {
   std::string device = "auto";  // "auto" (CUDA when available, else CPU), "cpu", "cuda", "cuda:N"
   std::string dtype = "auto";   // "auto" (float16 on CUDA, float32 on CPU), "float32", "float16", "bfloat16"
@@ -46,12 +65,11 @@ struct EngineOptions {
   // off, libtorch's separate operations. Process-wide: the last engine loaded decides.
   bool fused_kernels = true;
   bool log_memory = false;      // CUDA: log the GPU memory peak of each stage (resets the allocator's peak)
-  int full_preview_every = 0;   // 0: cheap latent->RGB preview each step; K > 0: a VAE decode every K steps
   bool long_prompts = true;     // > 75 tokens: 75-token chunks (off: truncate as diffusers)
   bool prompt_weighting = true; // A1111 (word:1.3) syntax
   bool cuda_graphs = true;      // CUDA build + device: each denoising call replays a graph per shape
   int warm_up_side = 1024;      // CUDA: load() runs every model once at side x side (0: no warm-up)
-  bool taesd_previews = true;   // step previews by the TAESD-XL decoder when the models have one
+  PreviewOptions previews;      // the live previews (Pipeline::set_previews changes them between runs)
 };
 
 // Decoded inputs of one generation. The Request's paths are not read by the engine.
@@ -88,6 +106,7 @@ struct Progress {
   double seconds_per_step = 0.0;
   double eta_s = 0.0;
   std::optional<io::Image> preview;  // RGB8 preview of the current latents (may be absent)
+  bool full_preview = false;         // the preview is a VAE decode (else a step preview: TAESD-XL or linear)
 };
 using ProgressFn = std::function<void(const Progress&)>;
 
@@ -127,12 +146,18 @@ class Pipeline {
   // another; sample s uses seed + s (a CPU generator, so the same seed gives the same start latents on
   // every device). An empty negative_prompt means none (zeros, as diffusers' SDXL). Re-uses cached prompt
   // embeddings, image tokens and control tensors when only other settings changed. `progress` is
-  // called on the calling thread after each model call; `cancel` is checked between calls (a set
-  // flag stops within one model call and throws Cancelled). One generate() at a time per Pipeline.
+  // called on the calling thread after each model call, once the device has done it (on a GPU the host
+  // queues at most two calls ahead of it), with a preview on the steps PreviewOptions gives one; `cancel`
+  // is checked between calls (a set flag stops within two model calls and throws Cancelled). One
+  // generate() at a time per Pipeline.
   // Every failure is a poseforge::Error naming the stage and model (a libtorch error never escapes);
   // out of memory is an OutOfMemory (core/pipeline/stage_error.h) and leaves the models usable.
   Result generate(const Request& request, const Inputs& inputs, const ProgressFn& progress = {},
                   const std::atomic<bool>* cancel = nullptr);
+
+  // The live previews of later runs (EngineOptions::previews); their measured costs are kept. Not
+  // thread-safe with generate().
+  void set_previews(const PreviewOptions& previews);
 
   // "cuda:0 NVIDIA H100 80GB HBM3, float16" or "cpu, float32".
   std::string device_description() const;

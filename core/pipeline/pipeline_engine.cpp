@@ -23,6 +23,7 @@
 #include "core/pipeline/sampler_name.h"
 #include "core/pipeline/stage_error.h"
 #include "core/pipeline/step_graph.h"
+#include "core/pipeline/stream_stamp.h"
 #include "core/pipeline/warm_up.h"
 
 namespace poseforge::pipeline {
@@ -85,6 +86,21 @@ class EncodersOnDevice {
   bool active_;
 };
 
+void check_preview_options(const PreviewOptions& o) {
+  std::vector<std::string> bad;
+  if (o.full_every < 0)
+    bad.push_back(fmt::format("full preview interval {} (expected 0: none, or K >= 1 steps)", o.full_every));
+  for (const auto& [name, budget] : {std::pair<const char*, double>{"full", o.full_budget}, {"step", o.step_budget}}) {
+    if (!(budget >= 0.0 && budget <= 1.0))
+      bad.push_back(
+          fmt::format("{} preview budget {} (expected a share of the loop's time from 0 to 1)", name, budget));
+  }
+  if (bad.empty()) return;
+  std::string msg = "invalid preview options:";
+  for (const auto& b : bad) msg += "\n  - " + b;
+  throw Error(msg);
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -125,6 +141,7 @@ struct PipelineEngine::Caches {
   int control_width = 0, control_height = 0;
   torch::Tensor control;
   StepGraphs graphs;  // the denoising call per shape, kept for the models' lifetime
+  PreviewCosts preview_costs;  // what each kind of preview and a step cost at each size (their pacing)
 };
 
 PipelineEngine::PipelineEngine(ModelPaths paths, EngineOptions options)
@@ -136,6 +153,12 @@ PipelineEngine::PipelineEngine(ModelPaths paths, EngineOptions options)
   if (options_.vae_dtype != "auto" && options_.vae_dtype != "float32")
     throw Error("VAE dtype '{}' is not valid (auto, float32)", options_.vae_dtype);
   layers::check_attention_backend(options_.attention, /*choice_needed=*/device_.is_cuda());
+  check_preview_options(options_.previews);
+}
+
+void PipelineEngine::set_previews(const PreviewOptions& previews) {
+  check_preview_options(previews);
+  options_.previews = previews;
 }
 
 void PipelineEngine::load() {
@@ -390,14 +413,21 @@ EngineOutput PipelineEngine::run_stages(const Request& request, const Inputs& in
   setup.controlnet_scale = request.controlnet_scale;
   setup.control_start = request.control_start;
   setup.control_end = request.control_end;
-  setup.full_preview_every = options_.full_preview_every;
   setup.graphs = graphs();
-  setup.taesd_previews = options_.taesd_previews;
+  setup.previews = options_.previews;
+  setup.preview_costs = &caches_->preview_costs;
   // Low memory: the ControlNet is on the GPU for the denoising only (parked before the decode); minimal:
   // ControlNet and UNet take turns on the GPU, and both leave before the decode.
   const ParkPlan parked = park_plan(memory_.mode);
   const bool park_controlnet = parked.controlnet && !parked.unet;
   setup.tiled_decode = parked.controlnet && device_.is_cuda();
+  if (options_.previews.own_stream) {
+    // Step previews (TAESD-XL, linear) need little memory: beside the loop in every mode. A full decode's
+    // activations (about 2.5 GiB at 1024x1024 in bfloat16) stay cached for that stream apart from the loop's
+    // and the final decode's: only where memory is plentiful (resident); elsewhere between the steps.
+    setup.step_preview_stream = preview_stream(device_);
+    if (memory_.mode == MemoryMode::Resident) setup.full_preview_stream = setup.step_preview_stream;
+  }
   const ParkDenoisersOnExit denoisers_parked_after(m, parked.controlnet, parked.unet);
   const ModelSwap swap = one_model_at_a_time(m);
   if (parked.unet) setup.swap = &swap;

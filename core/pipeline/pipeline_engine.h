@@ -47,6 +47,10 @@ class PipelineEngine {
   // "cuda:0 NVIDIA H100 80GB HBM3, float16, memory resident" (GPU name when known; the memory mode on CUDA)
   std::string device_description() const;
   const MemoryChoice& memory() const { return memory_; }  // the memory mode in use and why
+  // The live previews of later runs (Pipeline::set_previews); Error for an interval below 0 or a budget
+  // outside [0, 1]. The measured preview costs are kept.
+  void set_previews(const PreviewOptions& previews);
+  const PreviewOptions& previews() const { return options_.previews; }
 
   // Every problem of `request` with these `inputs` (request ranges, sampler name, control image, image
   // prompts without an adapter, initial_latents size), without loading or running any model.

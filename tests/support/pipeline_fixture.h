@@ -22,6 +22,13 @@ inline pipeline::EngineOptions fixture_cpu_float32() {
   return o;
 }
 
+// `o` with the previews made as asked whatever they cost (no pacing by measured time): for tests that
+// count them.
+inline pipeline::EngineOptions unpaced(pipeline::EngineOptions o) {
+  o.previews.full_budget = o.previews.step_budget = 0.0;
+  return o;
+}
+
 // Request + decoded inputs of params.json's run `index`, with the reference's initial_latents.
 struct FixturePipelineRun {
   nlohmann::json params;
