@@ -53,6 +53,11 @@ layout() {
     touch "$models/.done" && du -sh "$models"
 }
 
+quick() {
+  # the defaults only: new prompts, then the cached ones (beside the peer in one session)
+  "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3
+}
+
 ours() {
   # the defaults (CUDA graphs, load-time warm-up, deterministic cuDNN; memory auto = resident on the H200)
   "$bench" pipeline --models "$models" "${common[@]}" --new-prompt --runs 3
@@ -154,6 +159,7 @@ for s in "$@"; do
     parity) stage parity "$bench" parity --fixtures "$POSEFORGE_FIXTURES" --dtype fp16 ;;
     layout) stage layout layout ;;
     ours) TAIL=60 stage ours ours ;;
+    quick) TAIL=20 stage quick quick ;;
     variants) TAIL=60 stage variants variants ;;
     previews) TAIL=60 stage previews previews ;;
     profile) TAIL=70 stage profile profile ;;
