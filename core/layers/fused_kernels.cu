@@ -4,6 +4,7 @@
 #include "core/layers/fused_kernels.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -161,12 +162,18 @@ __global__ void group_norm_apply(const T* __restrict__ x, T* __restrict__ y, Sha
   }
 }
 
+// The current device's multiprocessor count, asked once per device (every launch sizes its grid by it).
 int multiprocessors() {
-  int device = 0, count = 0;
-  if (cudaGetDevice(&device) != cudaSuccess ||
-      cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, device) != cudaSuccess) {
-    return 80;
+  constexpr int kDevices = 64;
+  static std::atomic<int> counts[kDevices] = {};
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess) return 80;
+  if (device < kDevices) {
+    if (const int known = counts[device].load(std::memory_order_relaxed); known > 0) return known;
   }
+  int count = 0;
+  if (cudaDeviceGetAttribute(&count, cudaDevAttrMultiProcessorCount, device) != cudaSuccess) return 80;
+  if (device < kDevices) counts[device].store(count, std::memory_order_relaxed);
   return count;
 }
 
@@ -263,15 +270,17 @@ const char* geglu_typed(const void* x, void* y, std::int64_t rows, std::int64_t 
 
 }  // namespace
 
-int group_norm_vector(const GroupNormArgs& a, std::uintptr_t x_address, std::uintptr_t y_address) {
-  const int element = a.dtype == Dtype::kFloat32 ? 4 : 2;
-  // The contiguous run a vector may not cross: a channel's positions (NCHW) or a group's channels (NHWC).
-  const std::int64_t run = a.channels_last ? a.c / a.groups : a.hw;
+int vector_width(Dtype dtype, std::int64_t run, std::uintptr_t x_address, std::uintptr_t y_address) {
+  const int element = dtype == Dtype::kFloat32 ? 4 : 2;
   for (int v = 16 / element; v > 1; v /= 2) {
     const auto bytes = static_cast<std::uintptr_t>(v * element);
     if (run % v == 0 && x_address % bytes == 0 && y_address % bytes == 0) return v;
   }
   return 1;
+}
+
+int group_norm_vector(const GroupNormArgs& a, std::uintptr_t x_address, std::uintptr_t y_address) {
+  return vector_width(a.dtype, a.channels_last ? a.c / a.groups : a.hw, x_address, y_address);
 }
 
 std::int64_t group_norm_workspace(const GroupNormArgs& a) {

@@ -26,7 +26,11 @@ struct GroupNormArgs {
   int vector = 1;  // elements a thread loads at once (1, 2, 4 or 8; group_norm_vector() picks it)
 };
 
-// The widest load (elements) both layouts' contiguous runs and the pointers' 16-byte alignment allow.
+// The widest load (elements, at most 16 bytes) that divides `run` (the contiguous elements a vector may not
+// cross) and to which both addresses are aligned.
+int vector_width(Dtype dtype, std::int64_t run, std::uintptr_t x_address, std::uintptr_t y_address);
+
+// vector_width for a's layout: the run is a channel's positions (NCHW) or a group's channels (NHWC).
 int group_norm_vector(const GroupNormArgs& a, std::uintptr_t x_address, std::uintptr_t y_address);
 
 // Floats of device workspace group_norm needs (partial statistics and the per-channel scale and shift).
@@ -36,7 +40,7 @@ std::int64_t group_norm_workspace(const GroupNormArgs& a);
 const char* group_norm(const GroupNormArgs& a, float* workspace, void* stream);
 
 // GEGLU (diffusers' feed-forward): x [rows, 2 * inner] -> y [rows, inner], y = x[:, :inner] *
-// gelu(x[:, inner:]) with the exact (erf) GELU, in float32 inside. `vector` as above (divides inner).
+// gelu(x[:, inner:]) with the exact (erf) GELU, in float32 inside. `vector`: vector_width(dtype, inner, x, y).
 const char* geglu(const void* x, void* y, Dtype dtype, std::int64_t rows, std::int64_t inner, int vector,
                   void* stream);
 

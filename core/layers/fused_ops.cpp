@@ -99,15 +99,7 @@ torch::Tensor geglu(const torch::Tensor& x) {
     auto sizes = in.sizes().vec();
     sizes.back() = inner;
     auto y = torch::empty(sizes, in.options());
-    int vector = 1;
-    const int element = dtype == kernels::Dtype::kFloat32 ? 4 : 2;
-    for (int v = 16 / element; v > 1; v /= 2) {
-      const auto bytes = static_cast<std::uintptr_t>(v * element);
-      if (inner % v == 0 && address(in) % bytes == 0 && address(y) % bytes == 0) {
-        vector = v;
-        break;
-      }
-    }
+    const int vector = kernels::vector_width(dtype, inner, address(in), address(y));
     c10::cuda::CUDAGuard guard(in.device());
     check_launch(kernels::geglu(in.data_ptr(), y.data_ptr(), dtype, rows, inner, vector, current_stream(in)), "geglu");
     return y;
