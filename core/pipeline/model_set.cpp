@@ -39,7 +39,8 @@ auto load_part(const char* what, const std::filesystem::path& path, Fn&& load) {
 
 }  // namespace
 
-ModelSet ModelSet::load(const ModelPaths& paths, torch::Device device, torch::Dtype dtype, const ParkPlan& park) {
+ModelSet ModelSet::load(const ModelPaths& paths, torch::Device device, torch::Dtype dtype, const ParkPlan& park,
+                        bool channels_last) {
   const SdxlComponents parts = paths.sdxl_parts();
   ModelSet m;
   m.device = device;
@@ -92,12 +93,12 @@ ModelSet ModelSet::load(const ModelPaths& paths, torch::Device device, torch::Dt
                                    text::ClipTokenizer(parts.tokenizer_2), m.text_encoder_2);
   }));
   // 2. ControlNet (a folder, or one file whose config follows the UNet's) and the scheduler config
-  if (park.channels_last) diffusion::use_channels_last(*m.unet);
+  if (channels_last) diffusion::use_channels_last(*m.unet);
   if (park.unet) m.move_unet(torch::kCPU);
   m.controlnet = load_part("ControlNet", paths.controlnet, [&] {
     return checkpoints::load_controlnet_any(paths.controlnet, m.unet->config(), device, dtype);
   });
-  if (park.channels_last) diffusion::use_channels_last(*m.controlnet);
+  if (channels_last) diffusion::use_channels_last(*m.controlnet);
   if (park.controlnet) m.move_controlnet(torch::kCPU);
   m.scheduler = parts.scheduler_config.empty()
                     ? io::SchedulerConfig::from_json(checkpoints::sdxl_base_config("scheduler"))

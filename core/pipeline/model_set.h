@@ -27,9 +27,6 @@ struct ParkPlan {
   bool encoders = false;    // text and image encoders
   bool controlnet = false;
   bool unet = false;
-  // Not parking: the UNet's and ControlNet's convolution weights NHWC (EngineOptions::channels_last), made
-  // so as each loads, before any of them is parked (the host copies keep the layout).
-  bool channels_last = false;
 };
 
 // Loaded once, kept between generations. Modules are in eval mode; the caller runs them under
@@ -58,7 +55,10 @@ struct ModelSet {
   // set; OpenPose is not the engine's) onto `device`, parking what `park` names right after each
   // component (a single-file checkpoint: after the whole file). Throws Error naming the component and
   // file that failed.
-  static ModelSet load(const ModelPaths& paths, torch::Device device, torch::Dtype dtype, const ParkPlan& park = {});
+  // `channels_last`: the UNet's and ControlNet's convolution weights NHWC (EngineOptions::channels_last),
+  // made so as each loads, before any of them is parked (the parked host copies keep the layout).
+  static ModelSet load(const ModelPaths& paths, torch::Device device, torch::Dtype dtype, const ParkPlan& park = {},
+                       bool channels_last = false);
 
   // The text and image encoders (not the IP-Adapter's projection, which is small) parked in pinned
   // host memory (`target` the CPU) or back on `device` (ParkedWeights). A no-op off CUDA.

@@ -164,10 +164,10 @@ void PipelineEngine::set_previews(const PreviewOptions& previews) {
 void PipelineEngine::load() {
   if (models_) return;
   const auto start = std::chrono::steady_clock::now();
-  ParkPlan plan = park_plan(memory_.mode);
-  plan.channels_last = device_.is_cuda() && options_.channels_last;
+  const ParkPlan plan = park_plan(memory_.mode);
+  const bool channels_last = device_.is_cuda() && options_.channels_last;
   models_.emplace(run_stage(fmt::format("loading the models ({} onto {})", paths_.sdxl.string(), device_.str()),
-                            [&] { return ModelSet::load(paths_, device_, dtype_, plan); }));
+                            [&] { return ModelSet::load(paths_, device_, dtype_, plan, channels_last); }));
   ModelSet& m = *models_;
   // SDXL's VAE asks for float32 (float16 overflows); bfloat16 has float32's range at half the memory.
   if (device_.is_cuda() && m.vae_dtype == torch::kFloat32 && dtype_ != torch::kFloat32 &&
